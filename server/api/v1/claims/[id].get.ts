@@ -1,0 +1,9 @@
+import { getClaim } from '../../../services/claims/read.ts'
+import { idParam } from '../../../services/schemas.ts'
+
+export default defineEventHandler((event) => {
+  const { id } = parseParams(event, idParam)
+  const claim = getClaim(id)
+  if (!claim) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No claim with id ${id}` })
+  return claim
+})

@@ -1,0 +1,10 @@
+import { z } from 'zod'
+import { listProviders } from '../../../services/providers/index.ts'
+import { pagination } from '../../../services/schemas.ts'
+
+const Query = z.object(pagination)
+
+export default defineEventHandler((event) => {
+  const query = parseQuery(event, Query)
+  return withCursor(() => listProviders(query))
+})

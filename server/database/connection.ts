@@ -1,0 +1,55 @@
+// Opening the SQLite file: one place for every pragma, so the server, the CLI scripts and the
+// worker threads all get the same connection. Each choice is explained in PERFORMANCE_TUNING.md.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import * as schema from './schema.ts'
+
+export type Sqlite = Database.Database
+export type Db = BetterSQLite3Database<typeof schema>
+
+export interface Connection {
+  sqlite: Sqlite
+  db: Db
+  path: string
+}
+
+export const DEFAULT_DATABASE_PATH = 'data/portal.db'
+
+export interface OpenOptions {
+  readonly?: boolean
+  /** Milliseconds a writer waits for the lock before SQLITE_BUSY (answered as 503). */
+  busyTimeoutMs?: number
+}
+
+export function openDatabase(path: string = DEFAULT_DATABASE_PATH, options: OpenOptions = {}): Connection {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new Database(path, { readonly: options.readonly ?? false })
+  applyPragmas(sqlite, options)
+  return { sqlite, db: drizzle(sqlite, { schema }), path }
+}
+
+export function applyPragmas(sqlite: Sqlite, options: OpenOptions = {}): void {
+  if (!options.readonly) {
+    // Readers never block the writer and the writer never blocks readers.
+    sqlite.pragma('journal_mode = WAL')
+  }
+  // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
+  // nothing; only a power cut can lose the last commits, never corrupt the file.
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+  sqlite.pragma('foreign_keys = ON')
+  // 64 MiB of page cache per connection (negative = KiB).
+  sqlite.pragma('cache_size = -65536')
+  // Sorts and temporary indexes in memory rather than in temp files.
+  sqlite.pragma('temp_store = MEMORY')
+  // Read through the OS page cache without copying: 256 MiB of the file mapped.
+  sqlite.pragma('mmap_size = 268435456')
+  // Let the WAL grow to about 64 MiB before a checkpoint truncates it back.
+  sqlite.pragma('journal_size_limit = 67108864')
+  // Cheap at open: analyzes only tables whose statistics are missing or stale (0x10000 lets it
+  // look at every table, 0x2 runs ANALYZE where needed, bounded by analysis_limit).
+  sqlite.pragma('analysis_limit = 1000')
+  sqlite.pragma('optimize = 0x10002')
+}

@@ -1,0 +1,34 @@
+// Start-up: open the database, apply migrations, create the bootstrap admin key, seed demo data
+// into an empty database. All synchronous, so the server listens only once the database is ready.
+import { closeDatabase, initDatabase } from '../database/client.ts'
+import { runMigrations } from '../database/migrate.ts'
+import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/api-keys.ts'
+import { configureSlowLog } from '../services/query/index.ts'
+import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
+
+export default defineNitroPlugin((nitroApp) => {
+  const config = useRuntimeConfig()
+  const conn = initDatabase(config.databasePath)
+  const { applied } = runMigrations(conn, config.migrationsDir)
+  if (applied > 0) console.info(`[db] ${conn.path}: applied ${applied} migration(s)`)
+  configureSlowLog({ slowMs: Number(config.slowQueryMs) })
+
+  if (config.bootstrapAdminKey) {
+    if (ensureApiKey(String(config.bootstrapAdminKey), 'admin', 'bootstrap admin')) {
+      console.info('[auth] created the bootstrap admin key from NUXT_BOOTSTRAP_ADMIN_KEY')
+    }
+  }
+  else if (!hasActiveAdminKey()) {
+    // A fresh portal must be reachable: make the first admin key and show it this once.
+    const { key } = createApiKey('first admin', 'admin')
+    console.info(`[auth] no admin key existed; created one (shown only now): ${key}`)
+  }
+
+  if (config.seedDemo !== false && String(config.seedDemo) !== 'false' && isDatabaseEmpty(conn)) {
+    const started = performance.now()
+    const report = seedDatabase(conn, DEMO_SEED_OPTIONS)
+    console.info(`[db] seeded demo data (${report.totalRows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  }
+
+  nitroApp.hooks.hook('close', () => closeDatabase())
+})

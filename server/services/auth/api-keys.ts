@@ -1,0 +1,96 @@
+// API keys: 32 random bytes shown once, stored as a SHA-256 hash. A key's role is one of
+// viewer < operator < admin; see roleAllows.
+import { createHash, randomBytes } from 'node:crypto'
+import type { Role } from '../../database/schema.ts'
+import { defineQuery } from '../query/index.ts'
+
+export const KEY_PREFIX = 'ap_'
+const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 }
+/** last_used_at is written at most this often per key, so reads do not turn into writes. */
+const LAST_USED_WRITE_INTERVAL_MS = 60_000
+
+export interface Principal {
+  kind: 'key' | 'user'
+  id: number
+  role: Role
+}
+
+export interface CreatedKey {
+  id: number
+  name: string
+  role: Role
+  prefix: string
+  /** The key itself: shown once, never stored. */
+  key: string
+}
+
+export function roleAllows(have: Role, need: Role): boolean {
+  return ROLE_RANK[have] >= ROLE_RANK[need]
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex')
+}
+
+export function generateKey(): string {
+  return KEY_PREFIX + randomBytes(32).toString('base64url')
+}
+
+const insertKey = defineQuery<{ name: string, prefix: string, keyHash: string, role: Role }, { id: number }>('apiKeys.insert',
+  `INSERT INTO api_keys (name, prefix, key_hash, role) VALUES (@name, @prefix, @keyHash, @role) RETURNING id`)
+
+const byHash = defineQuery<{ keyHash: string }, { id: number, role: Role, revokedAt: number | null }>('apiKeys.byHash',
+  'SELECT id, role, revoked_at AS revokedAt FROM api_keys WHERE key_hash = @keyHash')
+
+const touch = defineQuery<{ id: number, at: number }, never>('apiKeys.touch',
+  'UPDATE api_keys SET last_used_at = @at WHERE id = @id')
+
+const revoke = defineQuery<{ id: number, at: number }, never>('apiKeys.revoke',
+  'UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL')
+
+/** Creates a key for `role` and returns it; the caller shows it once. */
+export function createApiKey(name: string, role: Role, key: string = generateKey()): CreatedKey {
+  const prefix = key.slice(0, KEY_PREFIX.length + 6)
+  const row = insertKey.get({ name, prefix, keyHash: hashKey(key), role })!
+  return { id: row.id, name, role, prefix, key }
+}
+
+/**
+ * Makes sure `key` exists as a key of `role` (NUXT_BOOTSTRAP_ADMIN_KEY at start).
+ * Returns true when it was created now.
+ */
+export function ensureApiKey(key: string, role: Role, name: string): boolean {
+  if (byHash.get({ keyHash: hashKey(key) })) return false
+  createApiKey(name, role, key)
+  return true
+}
+
+const lastTouched = new Map<number, number>()
+
+/** The principal a presented key stands for, or undefined for an unknown or revoked key. */
+export function verifyApiKey(key: string, now: number = Date.now()): Principal | undefined {
+  if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined
+  const row = byHash.get({ keyHash: hashKey(key) })
+  if (!row || row.revokedAt !== null) return undefined
+  if (now - (lastTouched.get(row.id) ?? 0) >= LAST_USED_WRITE_INTERVAL_MS) {
+    lastTouched.set(row.id, now)
+    try {
+      touch.run({ id: row.id, at: now })
+    }
+    catch {
+      // A busy database must not turn a read into an error: last_used_at is advisory.
+    }
+  }
+  return { kind: 'key', id: row.id, role: row.role }
+}
+
+export function revokeApiKey(id: number, now: number = Date.now()): boolean {
+  return revoke.run({ id, at: now }).changes === 1
+}
+
+const activeAdmins = defineQuery<Record<string, never>, { n: number }>('apiKeys.activeAdmins',
+  `SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`)
+
+export function hasActiveAdminKey(): boolean {
+  return activeAdmins.get({})!.n > 0
+}

@@ -1,0 +1,17 @@
+// Which role a request needs, from its method and path alone (API.md, "Roles").
+import type { Role } from '../../database/schema.ts'
+
+/** The role needed for a request, or undefined when the path needs no credentials. */
+export function requiredRole(method: string, pathname: string): Role | undefined {
+  if (pathname === '/metrics') return 'admin'
+  if (pathname !== '/api/v1' && !pathname.startsWith('/api/v1/')) return undefined
+  if (pathname === '/api/v1/admin' || pathname.startsWith('/api/v1/admin/')) return 'admin'
+  return method === 'GET' || method === 'HEAD' ? 'viewer' : 'operator'
+}
+
+/** The key in an `Authorization: Bearer <key>` header, if that is what the header holds. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match?.[1]
+}

@@ -1,0 +1,69 @@
+// Recurring denials: (denialReason, provider, payer) combinations in a period, with their share
+// of all denials and their trend against the previous period of equal length. One pass over the
+// denied claims of both periods (idx_claims_status_date: status = 'denied' and a date range).
+import { defineQuery } from '../query/index.ts'
+import { addDays, resolveRange } from './metrics.ts'
+import type { DenialPatternsQuery } from './schemas.ts'
+
+/** Without `from`, patterns cover the last 90 days up to `to`. */
+export const DEFAULT_PATTERN_DAYS = 90
+
+export interface DenialPattern {
+  denialReason: string
+  providerId: number
+  providerName: string
+  payer: string
+  count: number
+  share: number
+  deniedCents: number
+  previousCount: number
+  /** Relative change against the previous period; null when the previous period had none. */
+  trend: number | null
+}
+
+interface Params {
+  prevFrom: string
+  from: string
+  to: string
+  minCount: number
+  limit: number
+}
+
+const patterns = defineQuery<Params, Omit<DenialPattern, 'share' | 'trend' | 'providerName'>>('claims.denialPatterns', `
+  SELECT denial_reason AS denialReason, provider_id AS providerId, payer,
+    sum(date_of_service >= @from) AS count,
+    sum(CASE WHEN date_of_service >= @from THEN billed_cents ELSE 0 END) AS deniedCents,
+    sum(date_of_service < @from) AS previousCount
+  FROM claims INDEXED BY idx_claims_status_date
+  WHERE status = 'denied' AND date_of_service BETWEEN @prevFrom AND @to
+  GROUP BY denial_reason, provider_id, payer
+  HAVING count >= @minCount
+  ORDER BY count DESC, deniedCents DESC
+  LIMIT @limit`)
+
+const deniedTotal = defineQuery<{ from: string, to: string }, { denied: number }>('claims.denialPatterns.total',
+  `SELECT coalesce(sum(denied), 0) AS denied FROM claims_daily WHERE dim = 'payer' AND day BETWEEN @from AND @to`)
+
+const providerNames = defineQuery<{ ids: string }, { id: number, name: string }>('claims.denialPatterns.providers',
+  'SELECT id, name FROM providers WHERE id IN (SELECT value FROM json_each(@ids))')
+
+export function denialPatterns(q: DenialPatternsQuery) {
+  const { from, to } = resolveRange(q, DEFAULT_PATTERN_DAYS)
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1
+  const prevFrom = addDays(from, -days)
+  const rows = patterns.all({ prevFrom, from, to, minCount: q.minCount, limit: q.limit })
+  const total = deniedTotal.get({ from, to })!.denied
+  const names = new Map(providerNames.all({ ids: JSON.stringify([...new Set(rows.map(r => r.providerId))]) }).map(p => [p.id, p.name]))
+  return {
+    from,
+    to,
+    previous: { from: prevFrom, to: addDays(from, -1) },
+    totalDenied: total,
+    data: rows.map(r => ({
+      ...r,
+      providerName: names.get(r.providerId) ?? '',
+      share: total === 0 ? 0 : r.count / total,
+      trend: r.previousCount === 0 ? null : (r.count - r.previousCount) / r.previousCount,
+    })),
+  }
+}

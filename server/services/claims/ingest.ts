@@ -1,0 +1,219 @@
+// POST /api/v1/claims: up to 10,000 claims as a JSON array, NDJSON or CSV. All or nothing: every
+// row is validated before anything is written, then one IMMEDIATE transaction inserts new claims,
+// updates changed ones, skips unchanged ones (idempotent on (source, sourceId)) and moves the
+// rollup with them.
+import type { Statement } from 'better-sqlite3'
+import { parse as parseCsv } from 'csv-parse/sync'
+import type { Sqlite } from '../../database/connection.ts'
+import { useConnection } from '../../database/client.ts'
+import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
+import { formatIssues, type InputIssue } from '../validation-issues.ts'
+import { accumulateClaim, applyRollup, type RollupAccumulator } from './rollup.ts'
+import { CLAIM_COLUMNS, type ClaimRow } from './row.ts'
+import { ClaimInput } from './schemas.ts'
+
+export const MAX_INGEST_ROWS = 10_000
+/** About 500 bytes a claim in CSV or JSON, with room to spare. */
+export const MAX_INGEST_BYTES = 8 * 1024 * 1024
+export const INGEST_FORMATS = ['application/json', 'application/x-ndjson', 'text/csv'] as const
+export type IngestFormat = (typeof INGEST_FORMATS)[number]
+
+export class IngestRejected extends Error {
+  constructor(readonly issues: InputIssue[], message = 'The batch was rejected; nothing was written') {
+    super(message)
+  }
+}
+
+export class IngestTooLarge extends Error {}
+
+export interface IngestResult {
+  inserted: number
+  updated: number
+  unchanged: number
+}
+
+/** Parses the body into raw rows; a body that is not the format it claims is an IngestRejected. */
+export function parseBatch(body: string, format: IngestFormat): unknown[] {
+  if (format === 'application/json') {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    }
+    catch (error) {
+      throw new IngestRejected([{ path: '', message: `is not valid JSON (${(error as Error).message})` }])
+    }
+    if (!Array.isArray(parsed)) throw new IngestRejected([{ path: '', message: 'must be a JSON array of claims' }])
+    return parsed
+  }
+  if (format === 'application/x-ndjson') {
+    const rows: unknown[] = []
+    const issues: InputIssue[] = []
+    for (const line of body.split('\n')) {
+      if (line.trim() === '') continue
+      try {
+        rows.push(JSON.parse(line))
+      }
+      catch {
+        issues.push({ path: `[${rows.length}]`, message: 'is not a valid JSON line' })
+        rows.push(null)
+      }
+    }
+    if (issues.length) throw new IngestRejected(issues)
+    return rows
+  }
+  try {
+    const records = parseCsv(body, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[]
+    // An empty CSV cell means "not given".
+    return records.map(r => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '')))
+  }
+  catch (error) {
+    throw new IngestRejected([{ path: '', message: `is not valid CSV (${(error as Error).message})` }])
+  }
+}
+
+const knownProviders = defineQuery<{ ids: string }, { id: number }>('claims.ingest.providers',
+  'SELECT id FROM providers WHERE id IN (SELECT value FROM json_each(@ids))')
+
+/** Validates every row; collects every problem, with its row index, before rejecting. */
+export function validateBatch(rows: unknown[]): ClaimInput[] {
+  if (rows.length > MAX_INGEST_ROWS) throw new IngestTooLarge(`A batch holds at most ${MAX_INGEST_ROWS} claims; this one has ${rows.length}`)
+  if (rows.length === 0) throw new IngestRejected([{ path: '', message: 'must contain at least one claim' }])
+  const issues: InputIssue[] = []
+  const claims: ClaimInput[] = []
+  const seen = new Map<string, number>()
+  rows.forEach((row, i) => {
+    const result = ClaimInput.safeParse(row)
+    if (!result.success) {
+      for (const issue of formatIssues(result.error.issues)) issues.push({ path: `[${i}]${issue.path ? `.${issue.path}` : ''}`, message: issue.message })
+      return
+    }
+    const key = `${result.data.source}\u0000${result.data.sourceId}`
+    const first = seen.get(key)
+    if (first !== undefined) issues.push({ path: `[${i}].sourceId`, message: `repeats row [${first}] (same source and sourceId)` })
+    else seen.set(key, i)
+    claims[i] = result.data
+  })
+  const providerIds = [...new Set(claims.filter(Boolean).map(c => c.providerId))]
+  const known = new Set(knownProviders.all({ ids: JSON.stringify(providerIds) }).map(p => p.id))
+  claims.forEach((c, i) => {
+    if (c && !known.has(c.providerId)) issues.push({ path: `[${i}].providerId`, message: `no provider with id ${c.providerId}` })
+  })
+  if (issues.length) throw new IngestRejected(issues.sort((a, b) => rowIndex(a.path) - rowIndex(b.path)))
+  return claims
+}
+
+function rowIndex(path: string): number {
+  return Number(/^\[(\d+)\]/.exec(path)?.[1] ?? -1)
+}
+
+const existing = defineQuery<{ source: string, ids: string }, ClaimRow>('claims.ingest.existing',
+  `SELECT ${CLAIM_COLUMNS} FROM claims WHERE source = @source AND source_id IN (SELECT value FROM json_each(@ids))`)
+
+const updateRow = defineQuery<Record<string, unknown>, never>('claims.ingest.update', `
+  UPDATE claims SET provider_id = @providerId, payer = @payer, patient_ref = @patientRef, cpt_code = @cptCode,
+    date_of_service = @dateOfService, submitted_at = @submittedAt, status = @status, denial_reason = @denialReason,
+    billed_cents = @billedCents, paid_cents = @paidCents, updated_at = @now
+  WHERE id = @id`)
+
+const touchSource = defineQuery<{ id: string, rows: number, at: number }, never>('dataSources.touch', `
+  INSERT INTO data_sources (id, kind, rows_ingested, last_ingest_at) VALUES (@id, 'claims', @rows, @at)
+  ON CONFLICT (id) DO UPDATE SET rows_ingested = rows_ingested + excluded.rows_ingested, last_ingest_at = excluded.last_ingest_at`)
+
+const INSERT_COLUMNS = 'source, source_id, provider_id, payer, patient_ref, cpt_code, date_of_service, submitted_at, status, denial_reason, billed_cents, paid_cents, created_at, updated_at'
+const COLUMN_COUNT = 14
+/** Rows per INSERT statement: one statement for many rows is several times faster than one each. */
+const INSERT_CHUNK = 200
+const insertSql = (rows: number) => `INSERT INTO claims (${INSERT_COLUMNS}) VALUES ${Array.from({ length: rows }, () => `(${Array(COLUMN_COUNT).fill('?').join(',')})`).join(',')}`
+catalogue(`claims.ingest.insert`, insertSql(1))
+
+type StoredFields = Omit<ClaimRow, 'id' | 'source' | 'sourceId'>
+
+function storedFields(c: ClaimInput): StoredFields {
+  return {
+    providerId: c.providerId,
+    payer: c.payer,
+    patientRef: c.patientRef,
+    cptCode: c.cptCode,
+    dateOfService: c.dateOfService,
+    submittedAt: Date.parse(c.submittedAt),
+    status: c.status,
+    denialReason: c.denialReason ?? null,
+    billedCents: c.billedCents,
+    paidCents: c.paidCents,
+  }
+}
+
+function sameClaim(a: StoredFields, b: StoredFields): boolean {
+  return a.providerId === b.providerId && a.payer === b.payer && a.patientRef === b.patientRef && a.cptCode === b.cptCode
+    && a.dateOfService === b.dateOfService && a.submittedAt === b.submittedAt && a.status === b.status
+    && a.denialReason === b.denialReason && a.billedCents === b.billedCents && a.paidCents === b.paidCents
+}
+
+function findExisting(claims: ClaimInput[]): Map<string, ClaimRow> {
+  const bySource = new Map<string, string[]>()
+  for (const c of claims) {
+    const ids = bySource.get(c.source) ?? []
+    ids.push(c.sourceId)
+    bySource.set(c.source, ids)
+  }
+  const found = new Map<string, ClaimRow>()
+  for (const [source, ids] of bySource) {
+    for (const row of existing.all({ source, ids: JSON.stringify(ids) })) found.set(`${source}\u0000${row.sourceId}`, row)
+  }
+  return found
+}
+
+/** Writes a validated batch in one transaction. */
+export function writeBatch(claims: ClaimInput[], now: number = Date.now()): IngestResult {
+  return inTransaction(() => {
+    const sqlite = useConnection().sqlite
+    const found = findExisting(claims)
+    const acc: RollupAccumulator = new Map()
+    const fresh: unknown[] = []
+    const result: IngestResult = { inserted: 0, updated: 0, unchanged: 0 }
+    const rowsPerSource = new Map<string, number>()
+    for (const c of claims) {
+      const fields = storedFields(c)
+      const before = found.get(`${c.source}\u0000${c.sourceId}`)
+      if (before && sameClaim(before, fields)) {
+        result.unchanged++
+        continue
+      }
+      rowsPerSource.set(c.source, (rowsPerSource.get(c.source) ?? 0) + 1)
+      accumulateClaim(acc, fields, 1)
+      if (before) {
+        accumulateClaim(acc, before, -1)
+        updateRow.run({ ...fields, id: before.id, now })
+        result.updated++
+        continue
+      }
+      fresh.push(c.source, c.sourceId, fields.providerId, fields.payer, fields.patientRef, fields.cptCode, fields.dateOfService,
+        fields.submittedAt, fields.status, fields.denialReason, fields.billedCents, fields.paidCents, now, now)
+      result.inserted++
+    }
+    insertRows(sqlite, fresh)
+    applyRollup(sqlite, acc)
+    for (const [id, rows] of rowsPerSource) touchSource.run({ id, rows, at: now })
+    return result
+  })
+}
+
+const insertStatements = new WeakMap<Sqlite, Map<number, Statement>>()
+
+function insertRows(sqlite: Sqlite, values: unknown[]): void {
+  let cache = insertStatements.get(sqlite)
+  if (!cache) insertStatements.set(sqlite, cache = new Map())
+  const rows = values.length / COLUMN_COUNT
+  timed('claims.ingest.insert', () => {
+    for (let start = 0; start < rows; start += INSERT_CHUNK) {
+      const n = Math.min(INSERT_CHUNK, rows - start)
+      let stmt = cache.get(n)
+      if (!stmt) cache.set(n, stmt = sqlite.prepare(insertSql(n)))
+      stmt.run(values.slice(start * COLUMN_COUNT, (start + n) * COLUMN_COUNT))
+    }
+  }, () => rows)
+}
+
+export function ingestClaims(body: string, format: IngestFormat): IngestResult {
+  return writeBatch(validateBatch(parseBatch(body, format)))
+}

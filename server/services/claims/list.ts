@@ -1,0 +1,78 @@
+// GET /api/v1/claims: filters, three sort keys in both directions, keyset pagination on
+// (sort key, id). Each shape of request (which filters, which index, which sort, first page or
+// after a cursor) is its own named, prepared statement; planner.ts picks the index.
+import { defineQuery, type NamedQuery } from '../query/index.ts'
+import { decodeCursor, encodeCursor, type Page } from '../pagination.ts'
+import { choosePath, type Params, type SortColumn } from './planner.ts'
+import { CLAIM_COLUMNS, toClaim, type Claim, type ClaimRow } from './row.ts'
+import type { ListClaimsQuery } from './schemas.ts'
+
+const SORT_COLUMN: Record<string, SortColumn> = {
+  dateOfService: 'date_of_service',
+  billedCents: 'billed_cents',
+  submittedAt: 'submitted_at',
+}
+
+/** The request's filters as WHERE terms and statement parameters. */
+export function filterTerms(q: ListClaimsQuery): { terms: string[], params: Params } {
+  const terms: string[] = []
+  const params: Params = {}
+  if (q.status?.length) {
+    const names = [...new Set(q.status)].sort().map((s, i) => {
+      params[`s${i}`] = s
+      return `@s${i}`
+    })
+    terms.push(names.length === 1 ? `status = ${names[0]}` : `status IN (${names.join(', ')})`)
+  }
+  if (q.providerId !== undefined) (terms.push('provider_id = @providerId'), params.providerId = q.providerId)
+  if (q.payer !== undefined) (terms.push('payer = @payer'), params.payer = q.payer)
+  if (q.denialReason !== undefined) (terms.push('denial_reason = @denialReason'), params.denialReason = q.denialReason)
+  if (q.from !== undefined) (terms.push('date_of_service >= @from'), params.from = q.from)
+  if (q.to !== undefined) (terms.push('date_of_service <= @to'), params.to = q.to)
+  if (q.minBilledCents !== undefined) (terms.push('billed_cents >= @minBilled'), params.minBilled = q.minBilledCents)
+  if (q.maxBilledCents !== undefined) (terms.push('billed_cents <= @maxBilled'), params.maxBilled = q.maxBilledCents)
+  return { terms, params }
+}
+
+const statements = new Map<string, NamedQuery<Params, ClaimRow>>()
+
+/** The SQL and name of the statement for this request's shape. */
+export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
+  const descending = q.sort.startsWith('-')
+  const sort = SORT_COLUMN[q.sort.replace('-', '')]!
+  const { terms, params } = filterTerms(q)
+  const path = choosePath(q, sort)
+  const dir = descending ? 'DESC' : 'ASC'
+  if (hasCursor) terms.push(`(${sort}, id) ${descending ? '<' : '>'} (@cursorKey, @cursorId)`)
+  const sql = `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
+    + (terms.length ? ` WHERE ${terms.join(' AND ')}` : '')
+    + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
+  const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}]`
+  return { sql, name, sort, params }
+}
+
+export interface ListClaimsResult {
+  data: Claim[]
+  page: Page
+}
+
+export function listClaims(q: ListClaimsQuery): ListClaimsResult {
+  const { sql, name, sort, params } = buildListStatement(q, q.cursor !== undefined)
+  if (q.cursor) {
+    const [key, id] = decodeCursor(q.cursor, [sort === 'date_of_service' ? 'string' : 'number', 'number'] as const)
+    params.cursorKey = key
+    params.cursorId = id
+  }
+  params.limit = q.limit + 1
+  let stmt = statements.get(sql)
+  if (!stmt) statements.set(sql, stmt = defineQuery<Params, ClaimRow>(name, sql))
+  const rows = stmt.all(params)
+  const hasMore = rows.length > q.limit
+  const page = hasMore ? rows.slice(0, q.limit) : rows
+  const last = page[page.length - 1]
+  const sortValue = (row: ClaimRow) => sort === 'date_of_service' ? row.dateOfService : sort === 'billed_cents' ? row.billedCents : row.submittedAt
+  return {
+    data: page.map(toClaim),
+    page: { limit: q.limit, nextCursor: hasMore && last ? encodeCursor([sortValue(last), last.id]) : null },
+  }
+}

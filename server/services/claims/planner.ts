@@ -1,0 +1,153 @@
+// Which index serves a claims listing, decided here rather than left to chance. Every candidate
+// is a named index (the statement says INDEXED BY), so plans are stable and testable.
+//
+// Candidates: each equality filter's (filter, date_of_service, id) index, the date index for a
+// date range, the billed index for an amount range, and the sort key's own index. An index that
+// yields rows in the requested order costs about `limit / density` steps for a page and needs no
+// sort; one that does not costs its whole range plus a sort. The planner estimates both from the
+// claims rollup, whose per-day counts per provider, payer and denial reason (and per status
+// within each) are exact, assuming the dimensions independent; an amount range is measured by a
+// bounded probe. It picks the cheaper, so a page never walks far: at worst about
+// sqrt(limit × claims) rows (PERFORMANCE_TUNING.md, "Claims list").
+import { defineQuery, type NamedQuery } from '../query/index.ts'
+import type { ListClaimsQuery } from './schemas.ts'
+
+export type SortColumn = 'date_of_service' | 'billed_cents' | 'submitted_at'
+export type Params = Record<string, string | number>
+
+export interface AccessPath {
+  index: string
+  /** True when walking the index yields rows in the requested order. */
+  ordered: boolean
+  /** Estimated rows in the index range this request reads (before the other filters). */
+  rows?: number
+}
+
+/** An amount range smaller than this is read through idx_claims_billed and sorted. */
+let probeCap = 4000
+
+/** Tuning (and tests, whose data sets are small) can move the probe's bound. */
+export function configurePlanner(options: { probeCap: number }): void {
+  probeCap = options.probeCap
+}
+
+export const SORT_INDEX: Record<SortColumn, string> = {
+  date_of_service: 'idx_claims_date',
+  billed_cents: 'idx_claims_billed',
+  submitted_at: 'idx_claims_submitted',
+}
+
+const DIMENSIONS = [
+  { field: 'denialReason', dim: 'denial_reason', index: 'idx_claims_denial_date' },
+  { field: 'providerId', dim: 'provider', index: 'idx_claims_provider_date' },
+  { field: 'payer', dim: 'payer', index: 'idx_claims_payer_date' },
+] as const
+
+type Sizes = { rows: number, matches: number }
+const rollupSizes = new Map<string, NamedQuery<Params, Sizes>>()
+
+/** Claims in the rollup for one key (or all keys) of a dimension: all, and those with the statuses. */
+function sizes(dim: string, key: string | undefined, statuses: string[] | undefined, q: ListClaimsQuery): Sizes {
+  const matches = statuses?.length ? statuses.join(' + ') : 'claims'
+  const where = [`dim = '${dim}'`]
+  const params: Params = {}
+  if (key !== undefined) (where.push('key = @key'), params.key = key)
+  if (q.from) (where.push('day >= @from'), params.from = q.from)
+  if (q.to) (where.push('day <= @to'), params.to = q.to)
+  const sql = `SELECT coalesce(sum(claims), 0) AS rows, coalesce(sum(${matches}), 0) AS matches FROM claims_daily WHERE ${where.join(' AND ')}`
+  let stmt = rollupSizes.get(sql)
+  if (!stmt) {
+    const name = `claims.plan.sizes[${key === undefined ? dim : `${dim}=`};${statuses?.join(',') ?? 'all'}${q.from ? ';from' : ''}${q.to ? ';to' : ''}]`
+    rollupSizes.set(sql, stmt = defineQuery<Params, Sizes>(name, sql))
+  }
+  return stmt.get(params)!
+}
+
+const billedProbes = new Map<string, NamedQuery<Params, { n: number }>>()
+
+/** Claims in the amount range, counting no further than the probe's bound. */
+function probeBilled(q: ListClaimsQuery): number {
+  const terms: string[] = []
+  const params: Params = { cap: probeCap }
+  if (q.minBilledCents !== undefined) (terms.push('billed_cents >= @minBilled'), params.minBilled = q.minBilledCents)
+  if (q.maxBilledCents !== undefined) (terms.push('billed_cents <= @maxBilled'), params.maxBilled = q.maxBilledCents)
+  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM claims INDEXED BY idx_claims_billed WHERE ${terms.join(' AND ')} LIMIT @cap)`
+  let stmt = billedProbes.get(sql)
+  if (!stmt) billedProbes.set(sql, stmt = defineQuery<Params, { n: number }>(`claims.plan.probeBilled[${Object.keys(params).filter(k => k !== 'cap').join(',')}]`, sql))
+  return stmt.get(params)!.n
+}
+
+export interface Estimate {
+  /** Every claim (the sort index's whole length). */
+  total: number
+  /** Claims in the date range. */
+  inRange: number
+  /** Estimated claims matching every filter. */
+  matches: number
+  paths: AccessPath[]
+}
+
+/** The candidate paths with their sizes, and the estimated number of matching claims. */
+export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
+  const statuses = q.status?.length ? [...new Set(q.status)].sort() : undefined
+  const all = sizes('payer', undefined, statuses, { ...q, from: undefined, to: undefined })
+  const range = q.from || q.to ? sizes('payer', undefined, statuses, q) : all
+  const byDate = sort === 'date_of_service'
+  const paths: AccessPath[] = []
+  let fraction = range.rows === 0 ? 0 : range.matches / range.rows
+  for (const d of DIMENSIONS) {
+    const value = q[d.field]
+    if (value === undefined) continue
+    const s = sizes(d.dim, String(value), statuses, q)
+    paths.push({ index: d.index, ordered: byDate, rows: s.rows })
+    // Within the status filter, the share of claims this key holds.
+    fraction *= range.matches === 0 ? 0 : s.matches / range.matches
+  }
+  if (statuses?.length === 1) paths.push({ index: 'idx_claims_status_date', ordered: byDate, rows: range.matches })
+  if (q.from || q.to) paths.push({ index: 'idx_claims_date', ordered: byDate, rows: range.rows })
+  let matches = range.rows * fraction
+  if (q.minBilledCents !== undefined || q.maxBilledCents !== undefined) {
+    const inBilled = probeBilled(q)
+    const exact = inBilled < probeCap
+    paths.push({ index: 'idx_claims_billed', ordered: sort === 'billed_cents', rows: exact ? inBilled : all.rows })
+    if (exact) matches = Math.min(matches, inBilled)
+  }
+  if (!paths.some(p => p.index === SORT_INDEX[sort])) paths.push({ index: SORT_INDEX[sort], ordered: true, rows: all.rows })
+  return { total: all.rows, inRange: range.rows, matches, paths }
+}
+
+/** Expected index entries visited to produce one page through `path`. */
+export function pageCost(path: AccessPath, matches: number, limit: number): number {
+  const rows = path.rows ?? 0
+  if (!path.ordered) return rows * 1.2 // read all, then sort
+  // Walking in order, a page needs limit matches; the range holds `matches` of them at most.
+  if (matches <= limit) return rows
+  // Assume matches spread evenly along the range.
+  return Math.min(rows, (limit * rows) / matches)
+}
+
+/**
+ * The path for one page. Fast paths need no estimate: no filter at all walks the sort index;
+ * a single equality filter with the date sort walks that filter's index.
+ */
+export function choosePath(q: ListClaimsQuery, sort: SortColumn): AccessPath {
+  const eqFilters = DIMENSIONS.filter(d => q[d.field] !== undefined)
+  const hasRange = q.from !== undefined || q.to !== undefined || q.minBilledCents !== undefined || q.maxBilledCents !== undefined
+  const multiStatus = (q.status?.length ?? 0) > 1
+  if (eqFilters.length === 0 && !q.status?.length && !hasRange) return { index: SORT_INDEX[sort], ordered: true }
+  if (sort === 'date_of_service' && !multiStatus && q.minBilledCents === undefined && q.maxBilledCents === undefined) {
+    const single = [...eqFilters.map(d => d.index), ...(q.status?.length === 1 ? ['idx_claims_status_date'] : [])]
+    if (single.length === 1) return { index: single[0]!, ordered: true }
+    if (single.length === 0) return { index: 'idx_claims_date', ordered: true }
+  }
+  const { paths, matches } = estimate(q, sort)
+  return paths
+    .map(path => ({ path, cost: pageCost(path, matches, q.limit + 1) }))
+    .sort((a, b) => a.cost - b.cost || Number(b.path.ordered) - Number(a.path.ordered))[0]!.path
+}
+
+/** The narrowest index for counting every match (order does not matter). */
+export function countPath(q: ListClaimsQuery): AccessPath {
+  const { paths } = estimate(q, 'date_of_service')
+  return paths.sort((a, b) => (a.rows ?? 0) - (b.rows ?? 0))[0]!
+}

@@ -1,0 +1,139 @@
+// The claims daily rollup (table claims_daily): every claim counts once along each dimension.
+// Writers accumulate deltas for the claims they insert, update or remove and apply them in the
+// same transaction, so metrics read from the rollup always agree with the claims table.
+import type { ClaimStatus, RollupDimension } from '../../database/schema.ts'
+import type { Sqlite } from '../../database/connection.ts'
+import { catalogue, timed } from '../query/index.ts'
+
+export interface RollupClaim {
+  providerId: number
+  payer: string
+  dateOfService: string
+  status: ClaimStatus
+  denialReason: string | null
+  billedCents: number
+  paidCents: number
+}
+
+export interface RollupDelta {
+  claims: number
+  submitted: number
+  pending: number
+  approved: number
+  denied: number
+  paid: number
+  appealed: number
+  billedCents: number
+  paidCents: number
+  deniedCents: number
+}
+
+/** Deltas keyed by `${dim}\u0000${day}\u0000${key}`. */
+export type RollupAccumulator = Map<string, RollupDelta>
+
+const SEP = '\u0000'
+
+function emptyDelta(): RollupDelta {
+  return { claims: 0, submitted: 0, pending: 0, approved: 0, denied: 0, paid: 0, appealed: 0, billedCents: 0, paidCents: 0, deniedCents: 0 }
+}
+
+function keysOf(claim: RollupClaim): [RollupDimension, string][] {
+  return [
+    ['provider', String(claim.providerId)],
+    ['payer', claim.payer],
+    ['denial_reason', claim.denialReason ?? ''],
+  ]
+}
+
+/** Adds (sign 1) or removes (sign -1) one claim's contribution. */
+export function accumulateClaim(acc: RollupAccumulator, claim: RollupClaim, sign: 1 | -1 = 1): void {
+  for (const [dim, key] of keysOf(claim)) {
+    const id = dim + SEP + claim.dateOfService + SEP + key
+    let delta = acc.get(id)
+    if (!delta) {
+      delta = emptyDelta()
+      acc.set(id, delta)
+    }
+    delta.claims += sign
+    delta[claim.status] += sign
+    delta.billedCents += sign * claim.billedCents
+    delta.paidCents += sign * claim.paidCents
+    if (claim.status === 'denied') delta.deniedCents += sign * claim.billedCents
+  }
+}
+
+const UPSERT_SQL = `
+INSERT INTO claims_daily (dim, day, key, claims, submitted, pending, approved, denied, paid, appealed, billed_cents, paid_cents, denied_cents)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (dim, day, key) DO UPDATE SET
+  claims = claims + excluded.claims,
+  submitted = submitted + excluded.submitted,
+  pending = pending + excluded.pending,
+  approved = approved + excluded.approved,
+  denied = denied + excluded.denied,
+  paid = paid + excluded.paid,
+  appealed = appealed + excluded.appealed,
+  billed_cents = billed_cents + excluded.billed_cents,
+  paid_cents = paid_cents + excluded.paid_cents,
+  denied_cents = denied_cents + excluded.denied_cents`
+
+const PRUNE_SQL = 'DELETE FROM claims_daily WHERE dim = ? AND day = ? AND key = ? AND claims = 0'
+catalogue('claims.rollup.upsert', UPSERT_SQL)
+catalogue('claims.rollup.prune', PRUNE_SQL)
+
+const statements = new WeakMap<Sqlite, { upsert: ReturnType<Sqlite['prepare']>, prune: ReturnType<Sqlite['prepare']> }>()
+
+function prepared(sqlite: Sqlite) {
+  let s = statements.get(sqlite)
+  if (!s) {
+    s = {
+      upsert: sqlite.prepare(UPSERT_SQL),
+      prune: sqlite.prepare(PRUNE_SQL),
+    }
+    statements.set(sqlite, s)
+  }
+  return s
+}
+
+/**
+ * Applies the accumulated deltas. Call inside the transaction that wrote the claims.
+ * Rows that drop to zero claims are removed, so the rollup holds no empty days.
+ */
+export function applyRollup(sqlite: Sqlite, acc: RollupAccumulator): number {
+  return timed('claims.rollup.upsert', () => upsertAll(sqlite, acc), rows => rows)
+}
+
+function upsertAll(sqlite: Sqlite, acc: RollupAccumulator): number {
+  const { upsert, prune } = prepared(sqlite)
+  let rows = 0
+  for (const [id, d] of acc) {
+    if (d.claims === 0 && d.billedCents === 0 && d.paidCents === 0 && d.submitted === 0 && d.pending === 0
+      && d.approved === 0 && d.denied === 0 && d.paid === 0 && d.appealed === 0) continue
+    const [dim, day, key] = id.split(SEP) as [string, string, string]
+    upsert.run(dim, day, key, d.claims, d.submitted, d.pending, d.approved, d.denied, d.paid, d.appealed, d.billedCents, d.paidCents, d.deniedCents)
+    if (d.claims < 0) prune.run(dim, day, key)
+    rows++
+  }
+  return rows
+}
+
+/** Rebuilds the whole rollup from the claims table (used by the consistency check and repair). */
+export function rebuildClaimsRollup(sqlite: Sqlite): void {
+  const dims: [RollupDimension, string][] = [
+    ['provider', 'CAST(provider_id AS TEXT)'],
+    ['payer', 'payer'],
+    ['denial_reason', `coalesce(denial_reason, '')`],
+  ]
+  sqlite.transaction(() => {
+    sqlite.prepare('DELETE FROM claims_daily').run()
+    for (const [dim, expr] of dims) {
+      sqlite.prepare(`
+        INSERT INTO claims_daily (dim, day, key, claims, submitted, pending, approved, denied, paid, appealed, billed_cents, paid_cents, denied_cents)
+        SELECT '${dim}', date_of_service, ${expr}, count(*),
+          sum(status = 'submitted'), sum(status = 'pending'), sum(status = 'approved'), sum(status = 'denied'),
+          sum(status = 'paid'), sum(status = 'appealed'), sum(billed_cents), sum(paid_cents),
+          sum(CASE WHEN status = 'denied' THEN billed_cents ELSE 0 END)
+        FROM claims GROUP BY date_of_service, ${expr}`).run()
+    }
+  })()
+}

@@ -1,0 +1,83 @@
+// The claims API's inputs, parsed once at the edge (API.md, Claims). Routes pass these schemas
+// to parseQuery/parseInput; services receive the parsed, typed values.
+import { z } from 'zod'
+import { CLAIM_STATUSES } from '../../database/schema.ts'
+import { numeric, pagination, queryBoolean } from '../schemas.ts'
+
+export const SORT_KEYS = ['dateOfService', 'billedCents', 'submittedAt'] as const
+export type SortKey = (typeof SORT_KEYS)[number]
+
+export const GROUP_BYS = ['day', 'week', 'month', 'provider', 'payer', 'denialReason'] as const
+export type GroupBy = (typeof GROUP_BYS)[number]
+
+export const MAX_CENTS = 10_000_000_000 // $100M: no single claim is larger
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(s => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date')
+
+const cents = numeric().pipe(z.number().int('must be whole cents').min(0).max(MAX_CENTS))
+const providerId = numeric().pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
+const denialReasonCode = z.string().regex(/^(CO|PR|OA|PI|CR)-[A-Z0-9]{1,4}$/, 'must be a CARC code like CO-16 or PR-1')
+const payer = z.string().trim().min(1).max(64)
+const status = z.enum(CLAIM_STATUSES)
+
+/** `status=denied&status=appealed` arrives as an array, `status=denied` as a string. */
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).max(CLAIM_STATUSES.length)])
+  .transform(v => (Array.isArray(v) ? v : [v]) as z.output<T>[])
+
+const dateRange = <S extends z.ZodRawShape>(shape: S) => z.object({ from: isoDay.optional(), to: isoDay.optional(), ...shape })
+  .refine(q => !q.from || !q.to || q.from <= q.to, { message: 'must not be after `to`', path: ['from'] })
+
+export const ListClaimsQuery = dateRange({
+  status: oneOrMany(status).optional(),
+  providerId: providerId.optional(),
+  payer: payer.optional(),
+  denialReason: denialReasonCode.optional(),
+  minBilledCents: cents.optional(),
+  maxBilledCents: cents.optional(),
+  sort: z.enum(['dateOfService', '-dateOfService', 'billedCents', '-billedCents', 'submittedAt', '-submittedAt']).default('-dateOfService'),
+  ...pagination,
+}).refine(q => q.minBilledCents === undefined || q.maxBilledCents === undefined || q.minBilledCents <= q.maxBilledCents,
+  { message: 'must not exceed maxBilledCents', path: ['minBilledCents'] })
+export type ListClaimsQuery = z.output<typeof ListClaimsQuery>
+
+export const MetricsQuery = dateRange({ groupBy: z.enum(GROUP_BYS).default('month') })
+export type MetricsQuery = z.output<typeof MetricsQuery>
+
+export const DenialPatternsQuery = dateRange({
+  limit: numeric().pipe(z.number().int().min(1).max(500)).default(20),
+  minCount: numeric().pipe(z.number().int().min(1).max(1_000_000)).default(2),
+})
+export type DenialPatternsQuery = z.output<typeof DenialPatternsQuery>
+
+const instant = z.string().refine(s => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant')
+
+/** One claim as a client sends it. patientRef is pseudonymous: no spaces, so no names. */
+export const ClaimInput = z.object({
+  source: z.string().trim().min(1).max(64),
+  sourceId: z.string().trim().min(1).max(128),
+  providerId,
+  payer,
+  patientRef: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a pseudonymous id (letters, digits, - or _)'),
+  cptCode: z.string().regex(/^\d{4}[0-9A-Z]$/, 'must be a 5-character CPT code'),
+  dateOfService: isoDay,
+  submittedAt: instant,
+  status,
+  denialReason: denialReasonCode.nullish(),
+  billedCents: cents,
+  paidCents: cents.default(0),
+}).strict().superRefine((c, ctx) => {
+  if (c.status === 'denied' && !c.denialReason) ctx.addIssue({ code: 'custom', path: ['denialReason'], message: 'is required when status is denied' })
+  if (c.status !== 'denied' && c.denialReason) ctx.addIssue({ code: 'custom', path: ['denialReason'], message: 'must be empty unless status is denied' })
+  if (c.billedCents >= 0 && c.paidCents > c.billedCents) ctx.addIssue({ code: 'custom', path: ['paidCents'], message: 'must not exceed billedCents' })
+})
+export type ClaimInput = z.output<typeof ClaimInput>
+
+export const PatchClaim = z.object({
+  status: status.optional(),
+  denialReason: denialReasonCode.nullable().optional(),
+  paidCents: cents.optional(),
+}).strict().refine(p => Object.keys(p).length > 0, 'must change status, denialReason or paidCents')
+export type PatchClaim = z.output<typeof PatchClaim>
+
+export { queryBoolean }

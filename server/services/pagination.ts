@@ -1,0 +1,48 @@
+// Opaque keyset cursors: the sort key and id of the last row of a page, base64url-encoded JSON.
+// A cursor that does not decode to the expected shape is the client's error (400 on `cursor`).
+
+export type CursorValue = string | number
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not a cursor this endpoint issued')
+  }
+}
+
+export function encodeCursor(values: readonly CursorValue[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url')
+}
+
+/** Decodes a cursor into values of the given kinds, or throws InvalidCursorError. */
+export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor: string, kinds: K): { [I in keyof K]: K[I] extends 'string' ? string : number } {
+  let values: unknown
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  }
+  catch {
+    throw new InvalidCursorError()
+  }
+  if (!Array.isArray(values) || values.length !== kinds.length) throw new InvalidCursorError()
+  kinds.forEach((kind, i) => {
+    const ok = kind === 'number' ? Number.isFinite(values[i]) : typeof values[i] === 'string'
+    if (!ok) throw new InvalidCursorError()
+  })
+  return values as { [I in keyof K]: K[I] extends 'string' ? string : number }
+}
+
+export interface Page {
+  limit: number
+  nextCursor: string | null
+  total?: number
+}
+
+/**
+ * Shapes a keyset page: the statement fetched limit + 1 rows, so a next page exists exactly when
+ * the extra row came back.
+ */
+export function keysetPage<R>(rows: R[], limit: number, cursorOf: (row: R) => CursorValue[]): { data: R[], page: Page } {
+  const hasMore = rows.length > limit
+  const data = hasMore ? rows.slice(0, limit) : rows
+  const last = data[data.length - 1]
+  return { data, page: { limit, nextCursor: hasMore && last ? encodeCursor(cursorOf(last)) : null } }
+}

@@ -1,0 +1,26 @@
+// zod building blocks shared by the routes: ids, limits, cursors, booleans in query strings.
+import { z } from 'zod'
+
+export const MAX_LIMIT = 1000
+export const DEFAULT_LIMIT = 50
+
+/**
+ * A number that may arrive as a string (query strings, CSV cells). Unlike z.coerce.number(),
+ * null, '' and true are errors, not 0 and 1.
+ */
+export function numeric() {
+  return z.preprocess(v => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'must be a number' }))
+}
+
+export const idParam = z.object({
+  id: numeric().pipe(z.number().int('must be an integer').positive('must be positive').max(Number.MAX_SAFE_INTEGER)),
+})
+
+/** `count=true` / `count=false`; any other value is an error rather than silently false. */
+export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform(v => v === 'true' || v === '1')
+
+export const pagination = {
+  limit: numeric().pipe(z.number().int().min(1).max(MAX_LIMIT)).default(DEFAULT_LIMIT),
+  cursor: z.string().min(1).max(512).optional(),
+  count: queryBoolean.default(false),
+}

@@ -1,0 +1,53 @@
+// Starts the built server (.output, built by global-setup) on a temporary database for one test
+// file, through @nuxt/test-utils. Data and keys are written before the server starts.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { $fetch, fetch, setup } from '@nuxt/test-utils/e2e'
+import { closeDatabase, initDatabase } from '../../server/database/client.ts'
+import { runMigrations } from '../../server/database/migrate.ts'
+import { createApiKey } from '../../server/services/auth/api-keys.ts'
+import { seedDatabase, type SeedOptions } from '../../server/services/seed/index.ts'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+
+export const ADMIN_KEY = 'ap_e2e-bootstrap-admin-key-0123456789abcdef'
+
+export interface Portal {
+  dbPath: string
+  keys: { viewer: string, operator: string, admin: string }
+}
+
+export async function usePortal(options: { seed?: Partial<SeedOptions>, env?: Record<string, string> } = {}): Promise<Portal> {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-e2e-'))
+  const dbPath = join(dir, 'portal.db')
+  const conn = initDatabase(dbPath)
+  runMigrations(conn)
+  if (options.seed) seedDatabase(conn, { claims: 2000, people: 3, days: 60, seed: 7, end: '2026-06-30', ...options.seed })
+  const keys = {
+    viewer: createApiKey('e2e viewer', 'viewer').key,
+    operator: createApiKey('e2e operator', 'operator').key,
+    admin: ADMIN_KEY,
+  }
+  closeDatabase()
+
+  await setup({
+    rootDir: ROOT,
+    build: false,
+    server: true,
+    nuxtConfig: { nitro: { output: { dir: join(ROOT, '.output') } } },
+    env: {
+      NUXT_DATABASE_PATH: dbPath,
+      NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      NUXT_SEED_DEMO: 'false',
+      ...options.env,
+    },
+  })
+  return { dbPath, keys }
+}
+
+export function auth(key: string): { headers: Record<string, string> } {
+  return { headers: { authorization: `Bearer ${key}` } }
+}
+
+export { $fetch, fetch }

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { countClaims } from '../../server/services/claims/count.ts'
+import { buildListStatement, listClaims } from '../../server/services/claims/list.ts'
+import { configurePlanner } from '../../server/services/claims/planner.ts'
+import { ListClaimsQuery } from '../../server/services/claims/schemas.ts'
+import { explain } from '../../server/services/query/index.ts'
+import { stopOffThreadWorker } from '../../server/services/query/off-thread.ts'
+import { insertFixture } from './claims-fixture.ts'
+import { tempDatabase } from './helpers.ts'
+
+let db: ReturnType<typeof tempDatabase>
+let all: any[]
+beforeAll(() => {
+  db = tempDatabase()
+  insertFixture(db.conn)
+  db.conn.sqlite.exec('ANALYZE')
+  // The fixture has 3000 claims: scale the probe's bound down with it, as a million claims
+  // relate to the default of 4000.
+  configurePlanner({ probeCap: 40 })
+  all = db.conn.sqlite.prepare(`SELECT id, provider_id AS providerId, payer, date_of_service AS dateOfService, submitted_at AS submittedAt,
+    status, denial_reason AS denialReason, billed_cents AS billedCents FROM claims`).all()
+})
+afterAll(async () => {
+  await stopOffThreadWorker()
+  db.dispose()
+})
+
+const parse = (query: Record<string, unknown>) => ListClaimsQuery.parse(query)
+
+const SORTS = ['dateOfService', '-dateOfService', 'billedCents', '-billedCents', 'submittedAt', '-submittedAt']
+const COMMON_FILTERS: Record<string, unknown>[] = [
+  {},
+  { status: 'denied' },
+  { status: ['paid', 'approved'] },
+  { providerId: '2' },
+  { payer: 'Aetna' },
+  { denialReason: 'CO-16' },
+  { from: '2026-02-01', to: '2026-03-31' },
+  { status: 'paid', from: '2026-02-01' },
+  { providerId: '3', from: '2026-01-15', to: '2026-04-30' },
+  { payer: 'Cigna', status: 'pending' },
+  { minBilledCents: '2000', maxBilledCents: '4000' },
+]
+
+const COUNTS = ['claims', 'submitted', 'pending', 'approved', 'denied', 'paid', 'appealed']
+
+/**
+ * The planner reads only the rollup (and a bounded probe for amount ranges). Multiplying the
+ * rollup by 333 makes it see a million claims with the fixture's proportions, so these tests
+ * show the plans it picks at the size the portal is built for, on real statements.
+ */
+function scaleRollup(factor: number): void {
+  db.conn.sqlite.exec(`UPDATE claims_daily SET ${COUNTS.map(c => `${c} = ${c} * ${factor}`).join(', ')}`)
+}
+
+function planFor(query: Record<string, unknown>, withCursor: boolean): string {
+  const { sql } = buildListStatement(parse(query), withCursor)
+  return explain(db.conn.sqlite, sql)
+}
+
+describe('claims list plans at a million claims (EXPLAIN QUERY PLAN)', () => {
+  beforeAll(() => scaleRollup(333))
+  afterAll(() => db.conn.sqlite.exec(`UPDATE claims_daily SET ${COUNTS.map(c => `${c} = ${c} / 333`).join(', ')}`))
+
+  for (const sort of SORTS) {
+    for (const filters of COMMON_FILTERS) {
+      it(`sort=${sort} ${JSON.stringify(filters)}: an index, no full scan, no sort step`, () => {
+        for (const withCursor of [false, true]) {
+          const plan = planFor({ ...filters, sort }, withCursor)
+          expect(plan).toMatch(/(SEARCH|SCAN) claims USING (COVERING )?INDEX idx_claims_/)
+          expect(plan).not.toMatch(/SCAN claims$/m)
+          expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/)
+        }
+      })
+    }
+  }
+
+  it('reads a rare combination through a filter index and sorts it, instead of walking the sort index', () => {
+    const plan = planFor({ providerId: '4', denialReason: 'CO-97', payer: 'Aetna', from: '2026-03-01', to: '2026-03-07', sort: '-billedCents' }, false)
+    expect(plan).toMatch(/USING INDEX idx_claims_(denial|provider|payer)_date/)
+    expect(plan).toMatch(/TEMP B-TREE FOR ORDER BY/)
+  })
+
+  it('walks every page of the common shapes correctly with those plans', () => {
+    for (const sort of SORTS) {
+      for (const filters of COMMON_FILTERS.slice(0, 6)) {
+        const query = { ...filters, sort, limit: '250' }
+        expect(walk(query)).toEqual(expected(query))
+      }
+    }
+  })
+})
+
+/** The same query answered naively in JavaScript. */
+function expected(query: Record<string, unknown>): number[] {
+  const q = parse(query)
+  const key = q.sort.replace('-', '') as 'dateOfService' | 'billedCents' | 'submittedAt'
+  const dir = q.sort.startsWith('-') ? -1 : 1
+  return all
+    .filter(c => (!q.status || q.status.includes(c.status)) && (q.providerId === undefined || c.providerId === q.providerId)
+      && (q.payer === undefined || c.payer === q.payer) && (q.denialReason === undefined || c.denialReason === q.denialReason)
+      && (!q.from || c.dateOfService >= q.from) && (!q.to || c.dateOfService <= q.to)
+      && (q.minBilledCents === undefined || c.billedCents >= q.minBilledCents) && (q.maxBilledCents === undefined || c.billedCents <= q.maxBilledCents))
+    .sort((a, b) => (a[key] < b[key] ? -dir : a[key] > b[key] ? dir : (a.id - b.id) * dir))
+    .map(c => c.id)
+}
+
+function walk(query: Record<string, unknown>): number[] {
+  const ids: number[] = []
+  let cursor: string | undefined
+  for (let pages = 0; pages < 500; pages++) {
+    const page = listClaims(parse({ ...query, ...(cursor ? { cursor } : {}) }))
+    ids.push(...page.data.map(c => c.id))
+    if (!page.page.nextCursor) break
+    cursor = page.page.nextCursor
+  }
+  return ids
+}
+
+describe('listClaims', () => {
+  const cases = [
+    ...SORTS.flatMap(sort => COMMON_FILTERS.map(f => ({ ...f, sort, limit: '97' }))),
+    { providerId: '4', denialReason: 'CO-97', sort: '-billedCents', limit: '2' },
+    { status: ['denied', 'appealed', 'pending'], payer: 'Medicare', sort: 'submittedAt', limit: '13' },
+    { minBilledCents: '3000', sort: '-dateOfService', limit: '200' },
+  ]
+  it.each(cases)('walking every page of %j returns each matching claim once, in order', (query) => {
+    const want = expected(query)
+    expect(want.length).toBeGreaterThan(0)
+    expect(walk(query)).toEqual(want)
+  })
+
+  it('renders claims as the API shows them', () => {
+    const [claim] = listClaims(parse({ limit: '1' })).data
+    expect(claim).toEqual({
+      id: expect.any(Number), source: 'fixture', sourceId: expect.any(String), providerId: expect.any(Number), payer: expect.any(String),
+      patientRef: expect.stringMatching(/^PT-/), cptCode: '99213', dateOfService: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      submittedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/), status: expect.any(String), denialReason: claim!.status === 'denied' ? expect.any(String) : null,
+      billedCents: expect.any(Number), paidCents: expect.any(Number),
+    })
+  })
+})
+
+describe('countClaims', () => {
+  it.each([
+    {},
+    { status: ['denied', 'appealed'] },
+    { providerId: '2', from: '2026-02-01', to: '2026-02-28' },
+    { payer: 'Aetna', status: 'paid' },
+    { denialReason: 'CO-16' },
+    { providerId: '1', payer: 'Cigna' },
+    { minBilledCents: '2500' },
+    { status: 'denied', minBilledCents: '1000', maxBilledCents: '3000', from: '2026-03-01' },
+  ])('counts %j exactly', async (query) => {
+    expect(await countClaims(parse(query))).toBe(expected(query).length)
+  })
+})
