@@ -66,10 +66,10 @@ CREATE TABLE `claims_daily` (
 	`appealed` integer DEFAULT 0 NOT NULL,
 	`billed_cents` integer DEFAULT 0 NOT NULL,
 	`paid_cents` integer DEFAULT 0 NOT NULL,
-	`denied_cents` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`dim`, `day`, `key`)
+	`denied_cents` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
+CREATE UNIQUE INDEX `idx_claims_daily_dim_day_key` ON `claims_daily` (`dim`,`day`,`key`);--> statement-breakpoint
 CREATE INDEX `idx_claims_daily_dim_key_day` ON `claims_daily` (`dim`,`key`,`day`);--> statement-breakpoint
 CREATE TABLE `correlations` (
 	`id` integer PRIMARY KEY NOT NULL,
@@ -107,10 +107,10 @@ CREATE TABLE `health_daily` (
 	`sum` real NOT NULL,
 	`min` real NOT NULL,
 	`max` real NOT NULL,
-	PRIMARY KEY(`person_id`, `metric`, `day`),
 	FOREIGN KEY (`person_id`) REFERENCES `people`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE UNIQUE INDEX `idx_health_daily_person_metric_day` ON `health_daily` (`person_id`,`metric`,`day`);--> statement-breakpoint
 CREATE TABLE `health_data_points` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`person_id` integer NOT NULL,

@@ -10,7 +10,7 @@ export default function apiErrorHandler(error: unknown, event: H3Event) {
   if (!classified) return
   if (classified.statusCode >= 500 && classified.statusCode !== 503) console.error('[api]', event.method, path.split('?')[0], error)
   setResponseStatus(event, classified.statusCode, classified.statusMessage)
-  if (classified.retryAfter) setResponseHeader(event, 'Retry-After', String(classified.retryAfter))
+  if (classified.retryAfter) setResponseHeader(event, 'Retry-After', classified.retryAfter)
   setResponseHeader(event, 'Content-Type', 'application/json')
   return send(event, JSON.stringify({
     error: true,

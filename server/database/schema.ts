@@ -12,7 +12,6 @@ import {
   check,
   index,
   integer,
-  primaryKey,
   real,
   sqliteTable,
   text,
@@ -106,8 +105,10 @@ export const claimsDaily = sqliteTable('claims_daily', {
   paidCents: integer('paid_cents').notNull().default(0),
   deniedCents: integer('denied_cents').notNull().default(0),
 }, t => [
-  // Serves date ranges along one dimension (metrics by day, week, month, payer, ...).
-  primaryKey({ name: 'pk_claims_daily', columns: [t.dim, t.day, t.key] }),
+  // Serves date ranges along one dimension (metrics by day, week, month, payer, ...), and is the
+  // upsert's conflict target. A named unique index rather than a composite primary key, which
+  // SQLite would call sqlite_autoindex_claims_daily_1 in every plan.
+  uniqueIndex('idx_claims_daily_dim_day_key').on(t.dim, t.day, t.key),
   // Serves one key's history (a provider's totals).
   index('idx_claims_daily_dim_key_day').on(t.dim, t.key, t.day),
 ])
@@ -147,7 +148,7 @@ export const healthDaily = sqliteTable('health_daily', {
   min: real('min').notNull(),
   max: real('max').notNull(),
 }, t => [
-  primaryKey({ name: 'pk_health_daily', columns: [t.personId, t.metric, t.day] }),
+  uniqueIndex('idx_health_daily_person_metric_day').on(t.personId, t.metric, t.day),
 ])
 
 export const supplements = sqliteTable('supplements', {

@@ -4,6 +4,7 @@ import { IngestRejected, IngestTooLarge, ingestClaims, MAX_INGEST_ROWS } from '.
 import { claimsMetrics } from '../../server/services/claims/metrics.ts'
 import { rebuildClaimsRollup } from '../../server/services/claims/rollup.ts'
 import { DenialPatternsQuery, MetricsQuery } from '../../server/services/claims/schemas.ts'
+import { explain, queryCatalog } from '../../server/services/query/index.ts'
 import { ClaimConflictError, patchClaim } from '../../server/services/claims/update.ts'
 import { insertFixture } from './claims-fixture.ts'
 import { tempDatabase } from './helpers.ts'
@@ -120,6 +121,17 @@ describe('patch', () => {
 })
 
 describe('metrics from the rollup', () => {
+  it('never scan claims or a whole rollup, and never sort for ORDER BY (EXPLAIN QUERY PLAN)', () => {
+    const metrics = queryCatalog().filter(q => q.name.startsWith('claims.metrics.'))
+    expect(metrics.map(q => q.name)).toEqual(expect.arrayContaining(['claims.metrics.byDay', 'claims.metrics.byWeek', 'claims.metrics.byMonth',
+      'claims.metrics.byProvider', 'claims.metrics.byPayer', 'claims.metrics.byDenialReason', 'claims.metrics.totals']))
+    for (const q of metrics) {
+      const plan = explain(db.conn.sqlite, q.sql)
+      expect(plan, q.name).toMatch(/SEARCH claims_daily USING (COVERING )?INDEX idx_claims_daily_dim_day_key \(dim=\? AND day>\? AND day<\?\)/)
+      expect(plan, q.name).not.toMatch(/SCAN claims|TEMP B-TREE FOR ORDER BY/)
+    }
+  })
+
   const raw = (from: string, to: string) => db.conn.sqlite.prepare(`SELECT count(*) AS claims, sum(status = 'denied') AS denied, sum(status = 'paid') AS paid,
     sum(billed_cents) AS billedCents, sum(paid_cents) AS paidCents, sum(CASE WHEN status = 'denied' THEN billed_cents ELSE 0 END) AS deniedCents
     FROM claims WHERE date_of_service BETWEEN ? AND ?`).get(from, to) as Record<string, number>

@@ -21,7 +21,7 @@ export interface DenialPattern {
   trend: number | null
 }
 
-interface Params {
+type Params = {
   prevFrom: string
   from: string
   to: string

@@ -25,10 +25,12 @@ const status = z.enum(CLAIM_STATUSES)
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).max(CLAIM_STATUSES.length)])
   .transform(v => (Array.isArray(v) ? v : [v]) as z.output<T>[])
 
-const dateRange = <S extends z.ZodRawShape>(shape: S) => z.object({ from: isoDay.optional(), to: isoDay.optional(), ...shape })
-  .refine(q => !q.from || !q.to || q.from <= q.to, { message: 'must not be after `to`', path: ['from'] })
+const range = { from: isoDay.optional(), to: isoDay.optional() }
+const rangeInOrder = (q: { from?: string, to?: string }) => !q.from || !q.to || q.from <= q.to
+const rangeIssue = { message: 'must not be after `to`', path: ['from'] }
 
-export const ListClaimsQuery = dateRange({
+export const ListClaimsQuery = z.object({
+  ...range,
   status: oneOrMany(status).optional(),
   providerId: providerId.optional(),
   payer: payer.optional(),
@@ -37,17 +39,18 @@ export const ListClaimsQuery = dateRange({
   maxBilledCents: cents.optional(),
   sort: z.enum(['dateOfService', '-dateOfService', 'billedCents', '-billedCents', 'submittedAt', '-submittedAt']).default('-dateOfService'),
   ...pagination,
-}).refine(q => q.minBilledCents === undefined || q.maxBilledCents === undefined || q.minBilledCents <= q.maxBilledCents,
+}).refine(rangeInOrder, rangeIssue).refine(q => q.minBilledCents === undefined || q.maxBilledCents === undefined || q.minBilledCents <= q.maxBilledCents,
   { message: 'must not exceed maxBilledCents', path: ['minBilledCents'] })
 export type ListClaimsQuery = z.output<typeof ListClaimsQuery>
 
-export const MetricsQuery = dateRange({ groupBy: z.enum(GROUP_BYS).default('month') })
+export const MetricsQuery = z.object({ ...range, groupBy: z.enum(GROUP_BYS).default('month') }).refine(rangeInOrder, rangeIssue)
 export type MetricsQuery = z.output<typeof MetricsQuery>
 
-export const DenialPatternsQuery = dateRange({
+export const DenialPatternsQuery = z.object({
+  ...range,
   limit: numeric().pipe(z.number().int().min(1).max(500)).default(20),
   minCount: numeric().pipe(z.number().int().min(1).max(1_000_000)).default(2),
-})
+}).refine(rangeInOrder, rangeIssue)
 export type DenialPatternsQuery = z.output<typeof DenialPatternsQuery>
 
 const instant = z.string().refine(s => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant')

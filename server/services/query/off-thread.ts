@@ -56,7 +56,7 @@ function ensureWorker(): Worker {
     if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }))
     else p.resolve({ result: msg.result, ms: msg.ms })
   })
-  w.on('error', (error) => {
+  w.on('error', (error: Error) => {
     for (const p of pending.values()) p.reject(error)
     pending.clear()
     worker = undefined
