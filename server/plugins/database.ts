@@ -3,6 +3,7 @@
 import { closeDatabase, initDatabase } from '../database/client.ts'
 import { runMigrations } from '../database/migrate.ts'
 import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/api-keys.ts'
+import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
 import { configureSlowLog } from '../services/query/index.ts'
 import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
 
@@ -12,6 +13,7 @@ export default defineNitroPlugin((nitroApp) => {
   const { applied } = runMigrations(conn, config.migrationsDir)
   if (applied > 0) console.info(`[db] ${conn.path}: applied ${applied} migration(s)`)
   configureSlowLog({ slowMs: Number(config.slowQueryMs) })
+  ensureSupplementCatalogue(conn.sqlite)
 
   if (config.bootstrapAdminKey) {
     if (ensureApiKey(String(config.bootstrapAdminKey), 'admin', 'bootstrap admin')) {

@@ -19,8 +19,11 @@ export const INGEST_FORMATS = ['application/json', 'application/x-ndjson', 'text
 export type IngestFormat = (typeof INGEST_FORMATS)[number]
 
 export class IngestRejected extends Error {
-  constructor(readonly issues: InputIssue[], message = 'The batch was rejected; nothing was written') {
+  readonly issues: InputIssue[]
+
+  constructor(issues: InputIssue[], message = 'The batch was rejected; nothing was written') {
     super(message)
+    this.issues = issues
   }
 }
 

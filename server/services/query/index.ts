@@ -40,10 +40,16 @@ export function queryCatalog(): CatalogEntry[] {
 }
 
 export class NamedQuery<P extends Params, R> {
+  readonly name: string
+  readonly sql: string
   private stmt: Statement | undefined
   private preparedFor = -1
 
-  constructor(readonly name: string, readonly sql: string) {}
+  // Plain fields rather than parameter properties: Node runs these sources with type stripping only.
+  constructor(name: string, sql: string) {
+    this.name = name
+    this.sql = sql
+  }
 
   all(params: P): R[] {
     return this.execute(params, 'all') as R[]
