@@ -6,10 +6,20 @@ import type { Sqlite } from './connection.ts'
 /** SQLite's default limit on bound parameters per statement is 32,766. */
 const MAX_PARAMS = 32_000
 
+/** Statements by SQL per connection, so repeated batches (ingest requests) prepare only once. */
+const prepared = new WeakMap<Sqlite, Map<string, Statement>>()
+
+function prepare(sqlite: Sqlite, sql: string): Statement {
+  let bySql = prepared.get(sqlite)
+  if (!bySql) prepared.set(sqlite, bySql = new Map())
+  let stmt = bySql.get(sql)
+  if (!stmt) bySql.set(sql, stmt = sqlite.prepare(sql))
+  return stmt
+}
+
 export class BulkInserter {
   private readonly full: Statement
   private readonly rowsPerStatement: number
-  private readonly partial = new Map<number, Statement>()
   private readonly sqlite: Sqlite
   private readonly table: string
   private readonly columns: readonly string[]
@@ -21,7 +31,7 @@ export class BulkInserter {
     this.table = table
     this.columns = columns
     this.rowsPerStatement = Math.max(1, Math.min(rowsPerStatement, Math.floor(MAX_PARAMS / columns.length)))
-    this.full = sqlite.prepare(this.sql(this.rowsPerStatement))
+    this.full = prepare(sqlite, this.sql(this.rowsPerStatement))
   }
 
   /** Queues one row, in the order of `columns`; writes a full statement's worth at once. */
@@ -38,16 +48,15 @@ export class BulkInserter {
   flush(): number {
     const rows = this.values.length / this.columns.length
     if (rows > 0) {
-      let stmt = this.partial.get(rows)
-      if (!stmt) this.partial.set(rows, stmt = this.sqlite.prepare(this.sql(rows)))
-      stmt.run(this.values)
+      prepare(this.sqlite, this.sql(rows)).run(this.values)
       this.values = []
       this.written += rows
     }
     return this.written
   }
 
-  private sql(rows: number): string {
+  /** The statement for `rows` rows (also what the query catalogue shows for one row). */
+  sql(rows: number): string {
     const tuple = `(${this.columns.map(() => '?').join(',')})`
     return `INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(',')}`
   }
