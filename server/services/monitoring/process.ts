@@ -1,7 +1,7 @@
 // Event-loop delay and memory, sampled. The delay histogram is native (perf_hooks) and costs
 // nothing per request; every SAMPLE_MS its p99 is read and it starts over, so the value is the
 // p99 of the last interval rather than of the whole uptime.
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 export const SAMPLE_MS = 10_000
 
@@ -14,7 +14,7 @@ export interface ProcessSample {
 
 const HISTORY = 24 * 60 * 60_000 / SAMPLE_MS
 
-let monitor: IntervalHistogram | undefined
+let monitor: ReturnType<typeof monitorEventLoopDelay> | undefined
 let timer: NodeJS.Timeout | undefined
 let last: ProcessSample | undefined
 const history: ProcessSample[] = []
