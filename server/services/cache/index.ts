@@ -207,6 +207,12 @@ async function remoteGeneration(redis: RedisBackend, namespace: string): Promise
     }
     const value = String(await redis.call(s => s.getItemRaw(generationKey(namespace))) ?? '0')
     state.remoteGenerations.set(namespace, { value, checkedAt: now })
+    // Another process invalidated (or this is the first look): what the in-process layer kept
+    // during an earlier outage may predate that, so it must not be served in a later one.
+    if (known?.value !== value) {
+      state.localGenerations.set(namespace, (state.localGenerations.get(namespace) ?? 0) + 1)
+      await dropLocal(namespace)
+    }
     return value
   }
   catch {
