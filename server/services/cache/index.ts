@@ -94,9 +94,21 @@ export function cacheDriver(): 'lru-cache' | 'redis' {
   return state.redis ? 'redis' : 'lru-cache'
 }
 
-/** @internal for the stats report */
-export function cacheInternals() {
-  return { state, layerFor }
+/** Live entries of a namespace's current generation (a key scan: for admin pages only). */
+export async function liveKeys(namespace: string): Promise<number> {
+  const layer = await layerFor(namespace)
+  const base = `${namespace}:v${CACHE_VERSION}:g${layer.generation}`
+  try {
+    return (await (layer.remote ? state.redis!.call(s => s.getKeys(base)) : layer.storage.getKeys(base))).length
+  }
+  catch {
+    return 0
+  }
+}
+
+export function redisStatus(): { connected: boolean, errors: number, pendingInvalidations: number } | undefined {
+  const redis = state.redis
+  return redis ? { connected: redis.connected(), errors: redis.errors, pendingInvalidations: state.pending.size } : undefined
 }
 
 export async function cached<T>(namespace: Namespace, input: unknown, compute: () => T | Promise<T>): Promise<CacheResult<T>> {
