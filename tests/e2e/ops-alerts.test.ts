@@ -28,18 +28,20 @@ describe('alerts', () => {
   it('fires when the cache hit rate falls below its threshold and resolves when it recovers, posting both', async () => {
     // 120 different claims: 120 misses, a hit rate of 0 over more than the 100 lookups the rule needs.
     for (let id = 1; id <= 120; id++) await fetch(`/api/v1/claims/${id}`, auth(portal.keys.viewer))
-    await until(() => received.some(r => r.body.state === 'firing'), 5000)
-    const firing = received.find(r => r.body.state === 'firing')
+    // Only this rule is under the test's control (a loaded machine may trip the event-loop rule).
+    const mine = () => received.filter(r => r.body.rule === 'cacheHitRate')
+    await until(() => mine().some(r => r.body.state === 'firing'), 5000)
+    const firing = mine().find(r => r.body.state === 'firing')
     expect(firing).toMatchObject({ method: 'POST', type: 'application/json', body: { rule: 'cacheHitRate', measure: 'cache.hitRate', value: 0, threshold: 0.5 } })
     const during = await (await fetch('/api/v1/admin/alerts', auth(portal.keys.admin))).json() as any
-    expect(during.firing).toEqual([expect.objectContaining({ name: 'cacheHitRate', value: 0, threshold: 0.5, since: expect.any(String) })])
+    expect(during.firing).toContainEqual(expect.objectContaining({ name: 'cacheHitRate', value: 0, threshold: 0.5, since: expect.any(String) }))
 
     // 200 hits of one entry lift the rate above 0.5.
     for (let i = 0; i < 200; i++) await fetch('/api/v1/claims/1', auth(portal.keys.viewer))
-    await until(() => received.some(r => r.body.state === 'resolved'), 5000)
-    expect(received.map(r => `${r.body.rule}:${r.body.state}`)).toEqual(['cacheHitRate:firing', 'cacheHitRate:resolved'])
+    await until(() => mine().some(r => r.body.state === 'resolved'), 5000)
+    expect(mine().map(r => r.body.state)).toEqual(['firing', 'resolved'])
     const after = await (await fetch('/api/v1/admin/alerts', auth(portal.keys.admin))).json() as any
-    expect(after.firing).toEqual([])
-    expect(after.history.map((h: any) => h.state)).toEqual(['resolved', 'firing'])
+    expect(after.firing.map((f: any) => f.name)).not.toContain('cacheHitRate')
+    expect(after.history.filter((h: any) => h.rule === 'cacheHitRate').map((h: any) => h.state)).toEqual(['resolved', 'firing'])
   })
 })
