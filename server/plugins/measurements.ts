@@ -42,6 +42,9 @@ export default defineNitroPlugin((nitroApp) => {
     else resolveRoute(event.path).then(finish, () => finish(UNMATCHED))
   }
 
+  // The whole h3 handler (middleware included) runs inside the request's AsyncLocalStorage
+  // context, so query time is attributed across awaits; Nitro wraps h3App.handler the same way for
+  // its own experimental async context. toNodeListener reads app.handler per request.
   // Headers are written once, by writeHead (res.end calls it too): wrapping it catches every way
   // a response leaves (a returned body, send(), an error handler, a 304), just before it does.
   const inner = nitroApp.h3App.handler
