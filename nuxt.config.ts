@@ -15,6 +15,15 @@ export default defineNuxtConfig({
     seedDemo: true,
     bootstrapAdminKey: '',
     slowQueryMs: 50,
+    // Cache and measurements (server/services/cache, server/services/monitoring).
+    cacheRedisUrl: '',
+    cachePrefix: 'portal',
+    cacheMaxEntries: 5000,
+    cacheMaxBytes: 64 * 1024 * 1024,
+    measurements: true,
+    slowRequestMs: 1000,
+    alertWebhookUrl: '',
+    alertIntervalMs: 15_000,
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.

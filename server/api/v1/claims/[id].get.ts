@@ -1,9 +1,11 @@
 import { getClaim } from '../../../services/claims/read.ts'
 import { idParam } from '../../../services/schemas.ts'
 
-export default defineEventHandler((event) => {
+export default defineEventHandler(async (event) => {
   const { id } = parseParams(event, idParam)
-  const claim = getClaim(id)
-  if (!claim) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No claim with id ${id}` })
-  return claim
+  return respondCached(event, 'claims:item', { id }, () => {
+    const claim = getClaim(id)
+    if (!claim) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No claim with id ${id}` })
+    return claim
+  })
 })

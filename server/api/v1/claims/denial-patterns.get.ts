@@ -1,4 +1,7 @@
 import { denialPatterns } from '../../../services/claims/denial-patterns.ts'
 import { DenialPatternsQuery } from '../../../services/claims/schemas.ts'
 
-export default defineEventHandler(event => denialPatterns(parseQuery(event, DenialPatternsQuery)))
+export default defineEventHandler((event) => {
+  const query = parseQuery(event, DenialPatternsQuery)
+  return respondCached(event, 'claims:denial-patterns', query, () => denialPatterns(query))
+})

@@ -4,12 +4,16 @@ import { ListClaimsQuery } from '../../../services/claims/schemas.ts'
 
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, ListClaimsQuery)
-  const result = withCursor(() => listClaims(query))
-  if (query.count) result.page.total = await countClaims(query)
-  if (result.page.nextCursor) {
+  const result = await cachedResult(event, 'claims:list', query, async () => {
+    const page = withCursor(() => listClaims(query))
+    if (query.count) page.page.total = await countClaims(query)
+    return page
+  })
+  const nextCursor = result.value.page.nextCursor
+  if (nextCursor) {
     const next = getRequestURL(event)
-    next.searchParams.set('cursor', result.page.nextCursor)
+    next.searchParams.set('cursor', nextCursor)
     setResponseHeader(event, 'Link', `<${next.pathname}${next.search}>; rel="next"`)
   }
-  return result
+  return sendCached(event, result)
 })

@@ -6,6 +6,7 @@ export default defineEventHandler(async (event) => {
   try {
     const result = ingestClaims(body, format)
     audit(event, 'claims.ingest', null, { ...result })
+    if (result.inserted + result.updated > 0) await claimsChanged()
     return result
   }
   catch (error) {

@@ -6,5 +6,5 @@ const Query = z.object(pagination)
 
 export default defineEventHandler((event) => {
   const query = parseQuery(event, Query)
-  return withCursor(() => listProviders(query))
+  return respondCached(event, 'providers:list', query, () => withCursor(() => listProviders(query)))
 })

@@ -1,0 +1,3 @@
+import { alerts } from '../../../services/monitoring/alerts.ts'
+
+export default defineEventHandler(() => alerts().report())

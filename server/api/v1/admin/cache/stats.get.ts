@@ -1,0 +1,3 @@
+import { cacheStats } from '../../../../services/cache/index.ts'
+
+export default defineEventHandler(() => cacheStats())

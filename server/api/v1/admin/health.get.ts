@@ -1,0 +1,3 @@
+import { healthReport } from '../../../services/monitoring/health.ts'
+
+export default defineEventHandler(() => healthReport())

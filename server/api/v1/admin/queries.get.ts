@@ -1,0 +1,3 @@
+import { queriesReport } from '../../../services/monitoring/reports.ts'
+
+export default defineEventHandler(() => queriesReport())

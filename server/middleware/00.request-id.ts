@@ -1,0 +1,12 @@
+// Request id: every /api response carries X-Request-Id; a well-formed incoming one is kept so a caller can follow its request.
+import { randomUUID } from 'node:crypto'
+
+const VALID_ID = /^[\w.-]{8,128}$/
+
+export default defineEventHandler((event) => {
+  if (!event.path.startsWith('/api/')) return
+  const incoming = getRequestHeader(event, 'x-request-id')
+  const id = incoming && VALID_ID.test(incoming) ? incoming : randomUUID()
+  event.context.requestId = id
+  setResponseHeader(event, 'X-Request-Id', id)
+})

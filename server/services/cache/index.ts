@@ -1,0 +1,278 @@
+// The cache services use: `cached(namespace, input, compute)` answers from the cache when it can
+// and runs `compute` once per key when it cannot. Entries hold the JSON body and its ETag, so a
+// HIT is served without serialising again.
+//
+//   const { body, etag, status } = await cached('claims:metrics', query, () => claimsMetrics(query))
+//
+// Keys are `${namespace}:v${CACHE_VERSION}:g${generation}:${hash(input)}`. Invalidating a
+// namespace changes its generation, so every older key becomes unreachable at once (and expires).
+// With Redis the generation lives in Redis too; each process re-reads it at most GENERATION_MEMO_MS
+// later, so an invalidation anywhere is seen everywhere within a second. When Redis fails,
+// requests are answered from an in-process LRU (or computed), never with an error.
+import { randomBytes } from 'node:crypto'
+import type { Storage } from 'unstorage'
+import { lruStorage, RedisBackend } from './backends.ts'
+import { entryKey, etagOf } from './keys.ts'
+import { CACHE_VERSION, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
+import { countersOf } from './stats.ts'
+
+export { CACHE_VERSION, CLAIMS_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
+export { cacheStats, type CacheStats } from './report.ts'
+
+export type CacheStatus = 'HIT' | 'MISS' | 'STALE'
+
+export interface CacheResult<T> {
+  status: CacheStatus
+  /** The JSON body, exactly as first serialised. */
+  body: string
+  etag: string
+  /** The body parsed (on first access). */
+  readonly value: T
+}
+
+export interface CacheOptions {
+  redisUrl?: string
+  /** Prefix of every Redis key, so several portals (or test runs) can share one Redis. */
+  prefix?: string
+  maxEntries?: number
+  maxBytes?: number
+}
+
+/** How long a process trusts the generations it read from Redis. */
+export const GENERATION_MEMO_MS = 500
+export const DEFAULT_MAX_ENTRIES = 5000
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+interface Entry {
+  freshUntil: number
+  staleUntil: number
+  etag: string
+  body: string
+}
+
+interface Layer {
+  storage: Storage
+  remote: boolean
+  generation: string
+}
+
+interface State {
+  local: Storage
+  redis?: RedisBackend
+  localGenerations: Map<string, number>
+  remoteGenerations: Map<string, { value: string, checkedAt: number }>
+  /** Invalidations made while Redis was down, written to it once it is back. */
+  pending: Set<string>
+  inflight: Map<string, Promise<Entry>>
+}
+
+let state = createState({})
+
+function createState(options: CacheOptions): State {
+  return {
+    local: lruStorage(options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES),
+    redis: options.redisUrl ? new RedisBackend(options.redisUrl, options.prefix || 'portal') : undefined,
+    localGenerations: new Map(),
+    remoteGenerations: new Map(),
+    pending: new Set(),
+    inflight: new Map(),
+  }
+}
+
+/** Replaces the cache (at start-up, from runtime config; in tests, between cases). */
+export async function configureCache(options: CacheOptions): Promise<void> {
+  const old = state
+  state = createState(options)
+  await old.redis?.dispose()
+}
+
+export async function closeCache(): Promise<void> {
+  await state.redis?.dispose()
+}
+
+export function cacheDriver(): 'lru-cache' | 'redis' {
+  return state.redis ? 'redis' : 'lru-cache'
+}
+
+/** Live entries of a namespace's current generation (a key scan: for admin pages only). */
+export async function liveKeys(namespace: string): Promise<number> {
+  const layer = await layerFor(namespace)
+  const base = `${namespace}:v${CACHE_VERSION}:g${layer.generation}`
+  try {
+    return (await (layer.remote ? state.redis!.call(s => s.getKeys(base)) : layer.storage.getKeys(base))).length
+  }
+  catch {
+    return 0
+  }
+}
+
+export function redisStatus(): { connected: boolean, errors: number, pendingInvalidations: number } | undefined {
+  const redis = state.redis
+  return redis ? { connected: redis.connected(), errors: redis.errors, pendingInvalidations: state.pending.size } : undefined
+}
+
+export async function cached<T>(namespace: Namespace, input: unknown, compute: () => T | Promise<T>): Promise<CacheResult<T>> {
+  const counters = countersOf(namespace)
+  const layer = await layerFor(namespace)
+  const key = entryKey(namespace, CACHE_VERSION, layer.generation, input)
+  const entry = await read(layer, key)
+  const now = Date.now()
+  if (entry && now < entry.freshUntil) {
+    counters.hits++
+    return result(entry, 'HIT')
+  }
+  if (entry && now < entry.staleUntil) {
+    counters.staleHits++
+    refresh(namespace, layer, key, compute).catch(error => console.warn(`[cache] refreshing ${namespace} failed: ${(error as Error).message}`))
+    return result(entry, 'STALE')
+  }
+  counters.misses++
+  return result(await refresh(namespace, layer, key, compute), 'MISS')
+}
+
+/** Makes every entry of the namespaces unreachable, in this process at once and in every process within a second. */
+export async function invalidate(namespaces: Namespace | readonly Namespace[]): Promise<void> {
+  const list = typeof namespaces === 'string' ? [namespaces] : namespaces
+  for (const ns of list) {
+    countersOf(ns).invalidations++
+    state.localGenerations.set(ns, (state.localGenerations.get(ns) ?? 0) + 1)
+    await dropLocal(ns)
+    if (!state.redis) continue
+    const token = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`
+    state.remoteGenerations.set(ns, { value: token, checkedAt: Date.now() })
+    try {
+      await state.redis.call(s => s.setItemRaw(generationKey(ns), token))
+      state.pending.delete(ns)
+    }
+    catch {
+      state.pending.add(ns)
+    }
+  }
+}
+
+export async function invalidateAll(): Promise<void> {
+  await invalidate(NAMESPACE_NAMES)
+}
+
+function result<T>(entry: Entry, status: CacheStatus): CacheResult<T> {
+  let parsed: T | undefined
+  let done = false
+  return {
+    status,
+    body: entry.body,
+    etag: entry.etag,
+    get value() {
+      if (!done) {
+        parsed = JSON.parse(entry.body) as T
+        done = true
+      }
+      return parsed as T
+    },
+  }
+}
+
+/** One computation per key at a time: concurrent misses share it. Errors are never stored. */
+function refresh<T>(namespace: Namespace, layer: Layer, key: string, compute: () => T | Promise<T>): Promise<Entry> {
+  const flightKey = `${layer.remote ? 'r' : 'l'}|${key}`
+  const running = state.inflight.get(flightKey)
+  if (running) return running
+  const flight = (async () => {
+    let value: T
+    try {
+      value = await compute()
+    }
+    catch (error) {
+      countersOf(namespace).errors++
+      throw error
+    }
+    const { ttl, stale } = NAMESPACES[namespace]
+    const now = Date.now()
+    const body = JSON.stringify(value)
+    const entry: Entry = { freshUntil: now + ttl * 1000, staleUntil: now + (ttl + stale) * 1000, etag: etagOf(body), body }
+    await write(layer, key, entry, ttl + stale)
+    countersOf(namespace).sets++
+    return entry
+  })()
+  state.inflight.set(flightKey, flight)
+  const forget = () => state.inflight.delete(flightKey)
+  flight.then(forget, forget)
+  return flight
+}
+
+async function layerFor(namespace: string): Promise<Layer> {
+  const redis = state.redis
+  if (redis?.usable()) {
+    const generation = await remoteGeneration(redis, namespace)
+    if (generation !== undefined) return { storage: redis.storage, remote: true, generation }
+  }
+  return { storage: state.local, remote: false, generation: `l${state.localGenerations.get(namespace) ?? 0}` }
+}
+
+async function remoteGeneration(redis: RedisBackend, namespace: string): Promise<string | undefined> {
+  const known = state.remoteGenerations.get(namespace)
+  const now = Date.now()
+  if (known && now - known.checkedAt < GENERATION_MEMO_MS) return known.value
+  try {
+    if (state.pending.has(namespace) && known) {
+      await redis.call(s => s.setItemRaw(generationKey(namespace), known.value))
+      state.pending.delete(namespace)
+    }
+    const value = String(await redis.call(s => s.getItemRaw(generationKey(namespace))) ?? '0')
+    state.remoteGenerations.set(namespace, { value, checkedAt: now })
+    // Another process invalidated (or this is the first look): what the in-process layer kept
+    // during an earlier outage may predate that, so it must not be served in a later one.
+    if (known?.value !== value) {
+      state.localGenerations.set(namespace, (state.localGenerations.get(namespace) ?? 0) + 1)
+      await dropLocal(namespace)
+    }
+    return value
+  }
+  catch {
+    return undefined
+  }
+}
+
+function generationKey(namespace: string): string {
+  return `_gen:${namespace}`
+}
+
+async function read(layer: Layer, key: string): Promise<Entry | undefined> {
+  let raw: unknown
+  try {
+    raw = layer.remote ? await state.redis!.call(s => s.getItemRaw(key)) : await layer.storage.getItemRaw(key)
+  }
+  catch {
+    return undefined
+  }
+  return typeof raw === 'string' ? decode(raw) : undefined
+}
+
+async function write(layer: Layer, key: string, entry: Entry, seconds: number): Promise<void> {
+  const raw = encode(entry)
+  try {
+    if (layer.remote) await state.redis!.call(s => s.setItemRaw(key, raw, { ttl: seconds }))
+    else await layer.storage.setItemRaw(key, raw)
+  }
+  catch {
+    // Redis went away between the read and the write: the value is answered, just not kept.
+  }
+}
+
+/** Frees the in-process entries of a namespace (they are unreachable already). */
+async function dropLocal(namespace: string): Promise<void> {
+  for (const key of await state.local.getKeys(namespace)) await state.local.removeItem(key)
+}
+
+function encode(entry: Entry): string {
+  return `${entry.freshUntil} ${entry.staleUntil} ${entry.etag}\n${entry.body}`
+}
+
+function decode(raw: string): Entry | undefined {
+  const newline = raw.indexOf('\n')
+  if (newline < 0) return undefined
+  const [fresh, stale, etag] = raw.slice(0, newline).split(' ')
+  const freshUntil = Number(fresh)
+  const staleUntil = Number(stale)
+  if (!etag || !Number.isFinite(freshUntil) || !Number.isFinite(staleUntil)) return undefined
+  return { freshUntil, staleUntil, etag, body: raw.slice(newline + 1) }
+}

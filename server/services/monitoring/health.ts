@@ -1,0 +1,51 @@
+// GET /api/v1/admin/health: every check with its value and threshold, and the overall status:
+// unhealthy when a check fails, degraded when one warns, healthy otherwise.
+import { takeSnapshot, type Snapshot } from './measures.ts'
+import { crosses, THRESHOLDS } from './thresholds.ts'
+
+export type CheckStatus = 'ok' | 'warn' | 'fail'
+
+export interface Check {
+  name: string
+  status: CheckStatus
+  value: number | null
+  threshold: number
+  measure: string
+}
+
+export function evaluateChecks(snapshot: Snapshot): Check[] {
+  return THRESHOLDS.map((t) => {
+    let value = snapshot.measures[t.measure]
+    let status: CheckStatus
+    if (value === null) {
+      // Statistics of unknown age are fine if they exist; no statistics at all is worth a warning.
+      status = t.measure === 'db.statsAgeHours' && snapshot.db.analyzedTables === 0 ? 'warn' : t.whenMissing
+    }
+    else {
+      status = crosses(t, value) ? t.severity : 'ok'
+      value = Math.round(value * 1000) / 1000
+    }
+    return { name: t.name, status, value, threshold: t.threshold, measure: t.measure }
+  })
+}
+
+export function overallStatus(checks: Check[]): 'healthy' | 'degraded' | 'unhealthy' {
+  if (checks.some(c => c.status === 'fail')) return 'unhealthy'
+  if (checks.some(c => c.status === 'warn')) return 'degraded'
+  return 'healthy'
+}
+
+export async function healthReport(now = Date.now()) {
+  const snapshot = await takeSnapshot(now)
+  const checks = evaluateChecks(snapshot)
+  const { requests, process: proc, db } = snapshot
+  return {
+    status: overallStatus(checks),
+    checks,
+    uptimeSeconds: Math.round(process.uptime()),
+    requests: { rps: requests.rps, errorRate: requests.errorRate, p50Ms: requests.p50Ms, p95Ms: requests.p95Ms, p99Ms: requests.p99Ms, window: '5m' },
+    db: { sizeBytes: db.sizeBytes, walBytes: db.walBytes, pingMs: db.pingMs, lastBackupAt: db.lastBackupAt, statsAnalyzedAt: db.statsAnalyzedAt },
+    cache: { hitRate: snapshot.cache.hitRate, lookups: snapshot.cache.lookups },
+    process: { rssBytes: proc.rssBytes, heapUsedBytes: proc.heapUsedBytes, eventLoopP99Ms: proc.eventLoopP99Ms },
+  }
+}

@@ -1,0 +1,45 @@
+// HTTP glue for cached GETs: X-Cache, ETag, Cache-Control, 304 on a matching If-None-Match, and
+// the cache status for Server-Timing. Responses need credentials, so nothing shared may keep them
+// (`private`), and `no-cache` makes a browser revalidate each time: a write is visible at once,
+// and an unchanged answer costs a 304 with no body.
+import type { H3Event } from 'h3'
+import { cached, CLAIMS_DATA, invalidate, type CacheResult, type Namespace } from '../services/cache/index.ts'
+
+const CACHE_CONTROL = 'private, no-cache'
+
+/** Looks the answer up in the cache (computing it on a miss) and notes the status for Server-Timing. */
+export async function cachedResult<T>(event: H3Event, namespace: Namespace, input: unknown, compute: () => T | Promise<T>): Promise<CacheResult<T>> {
+  const result = await cached(namespace, input, compute)
+  if (event.context.measure) event.context.measure.cache = result.status
+  return result
+}
+
+/** Sends a cached answer: its JSON body, or a 304 when the client already has it. */
+export function sendCached(event: H3Event, result: CacheResult<unknown>): string | Promise<void> {
+  setResponseHeader(event, 'X-Cache', result.status)
+  setResponseHeader(event, 'ETag', result.etag)
+  setResponseHeader(event, 'Cache-Control', CACHE_CONTROL)
+  if (etagMatches(getRequestHeader(event, 'if-none-match'), result.etag)) {
+    setResponseStatus(event, 304, 'Not Modified')
+    return send(event)
+  }
+  setResponseHeader(event, 'Content-Type', 'application/json')
+  return result.body
+}
+
+/** The whole of a cached GET: look up, then send. */
+export async function respondCached<T>(event: H3Event, namespace: Namespace, input: unknown, compute: () => T | Promise<T>) {
+  return sendCached(event, await cachedResult(event, namespace, input, compute))
+}
+
+/** If-None-Match holds `*` or a list of (possibly weak) ETags. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  if (header.trim() === '*') return true
+  return header.split(',').some(tag => tag.trim().replace(/^W\//, '') === etag)
+}
+
+/** After a write to claims: every answer that reads claims or their rollup is dropped. */
+export async function claimsChanged(): Promise<void> {
+  await invalidate(CLAIMS_DATA)
+}

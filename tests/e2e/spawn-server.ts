@@ -1,0 +1,55 @@
+// A second portal process on the same database (for multi-process tests): @nuxt/test-utils starts
+// one server per file, so this one is the built .output started directly, on Node 24.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { resolve } from 'node:path'
+import { ADMIN_KEY } from './portal.ts'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(done => server.listen(0, '127.0.0.1', done))
+  const port = (server.address() as { port: number }).port
+  await new Promise(done => server.close(done))
+  return port
+}
+
+export interface SpawnedServer {
+  url: string
+  log: () => string
+  stop: () => Promise<void>
+}
+
+export async function spawnServer(dbPath: string, env: Record<string, string>): Promise<SpawnedServer> {
+  const port = await freePort()
+  const child: ChildProcess = spawn(resolve(ROOT, 'node_modules/.bin/node'), [resolve(ROOT, '.output/server/index.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => { output += chunk })
+  child.stderr!.on('data', (chunk) => { output += chunk })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the second server exited: ${output}`)
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break
+    }
+    catch {}
+    if (Date.now() > deadline) throw new Error(`the second server did not start: ${output}`)
+    await new Promise(r => setTimeout(r, 100))
+  }
+  return {
+    url,
+    log: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise(done => child.once('exit', done))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
