@@ -98,8 +98,9 @@ const ctx: BenchContext = {
       headers: { authorization: `Bearer ${ADMIN_KEY}` },
       connections: options.connections ?? 1,
       durationS: options.durationS ?? durationS,
-      warmupS,
+      warmupS: options.warmupS ?? warmupS,
       source: options.source,
+      countCacheHits: options.countCacheHits ?? true,
     })
   },
   log(message) {

@@ -12,6 +12,9 @@ export interface LoadOptions {
   /** Concurrent connections (default 1: the latency of a request that waits behind no other). */
   connections?: number
   durationS?: number
+  warmupS?: number
+  /** Default true; the bare server of the physical-limit scenario has no cache to count. */
+  countCacheHits?: boolean
   origin?: string
 }
 

@@ -19,6 +19,8 @@ export interface LoadSpec {
   durationS: number
   warmupS: number
   source: RequestSource
+  /** Count `X-Cache: HIT` answers (reading every response's headers costs the generator CPU). */
+  countCacheHits: boolean
 }
 
 export interface LoadResult {
@@ -32,6 +34,7 @@ export interface LoadResult {
   timeouts: number
   /** Responses that said `X-Cache: HIT`: a cached answer is not the uncached figure we want. */
   cacheHits: number
+  /** Distinct paths among the 2xx responses. */
   distinctPaths: number
   bytesPerResponse: number
   /** The slowest 2xx requests of the measured run. */
