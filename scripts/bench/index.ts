@@ -109,11 +109,21 @@ const ctx: BenchContext = {
 }
 
 const results: ScenarioResult[] = []
+let failures = 0
 try {
   for (const scenario of scenarios) {
     const started = performance.now()
     console.info(`[bench] ${scenario.name}: ${scenario.summary}`)
-    results.push(await scenario.run(ctx))
+    try {
+      results.push(await scenario.run(ctx))
+    }
+    catch (error) {
+      // One broken scenario must not cost the figures of the others: report it and go on.
+      failures++
+      console.error(`[bench] ${scenario.name} failed:`, error)
+      results.push({ name: scenario.name, title: scenario.title, columns: ['error'], rows: [[String((error as Error).message).split('\n')[0]!]], targets: [], notes: [], data: {} })
+      await ctx.stopPortal()
+    }
     console.info(`[bench] ${scenario.name} done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
   }
 }
@@ -138,3 +148,7 @@ const report: BenchReport = {
 const written = writeReport(report, join(benchDir, 'results'))
 console.info(`\n${written.markdown}`)
 console.info(`[bench] wrote ${written.json} and ${written.md}`)
+if (failures) {
+  console.error(`[bench] ${failures} scenario(s) failed; see above`)
+  process.exitCode = 1
+}

@@ -20,6 +20,8 @@ const running = new Set<ChildProcess>()
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
+// Interrupted: exit through the handler above, so no server outlives the bench.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
