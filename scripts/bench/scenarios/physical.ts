@@ -86,8 +86,9 @@ export const physical: Scenario = {
       'CPU columns: the share of one core the server and the load generator used. Well under 100% for both means other work on the shared machine took the rest.',
       'The bare server answers the body the portal gave for one claim; the portal is asked for random claims (same size within a few bytes), uncached.',
     ]
-    if (bareLoad.generatorCpu > 0.9) {
-      notes.push('The load generator used nearly all of its core against the bare server, so the bare figure is a floor: the limit there is autocannon, not node:http.')
+    if (bareLoad.generatorCpu > 0.85) {
+      notes.push(`The load generator used ${Math.round(100 * bareLoad.generatorCpu)}% of its core against the bare server, so the bare figure may be a floor: `
+        + 'near that point the limit is autocannon on one core, not node:http.')
     }
     return {
       name: this.name,
