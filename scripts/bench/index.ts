@@ -3,13 +3,12 @@
 // claims), builds the app if needed, serves it pinned to one core, drives it from the other with
 // autocannon, and writes bench/results/<time>.json and .md (and latest.md). Reports, never asserts.
 import { mkdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import { closeDatabase, initDatabase, isDatabaseOpen, useConnection } from '../../server/database/client.ts'
 import { ensureBuilt, PROJECT_ROOT } from '../lib/build.ts'
-import { ensureBenchDatabase } from './lib/bench-db.ts'
-import { mixFacts } from './lib/bench-db.ts'
+import { ensureBenchDatabase, mixFacts } from './lib/bench-db.ts'
 import type { BenchContext, Scenario } from './lib/context.ts'
 import { runLoad } from './lib/load.ts'
 import { detectPinning, machineInfo, pinSelf } from './lib/machine.ts'
@@ -60,15 +59,16 @@ const startedAt = new Date().toISOString()
 const pinning = detectPinning()
 const machine = machineInfo(pinning)
 if (!pinning.enabled) console.warn(`[bench] note: ${pinning.description}`)
-pinSelf(pinning)
 
 const benchDir = join(PROJECT_ROOT, 'bench')
 mkdirSync(benchDir, { recursive: true })
-const db = ensureBenchDatabase(values.db ?? join(benchDir, 'bench.db'))
+const db = ensureBenchDatabase(resolve(values.db ?? join(benchDir, 'bench.db')))
 const factsDb = new Database(db.path, { readonly: true })
 const facts = mixFacts(factsDb)
 factsDb.close()
 ensureBuilt()
+// After the build (which may use every core): from here on this process is load and measurement.
+pinSelf(pinning)
 
 let portal: RunningServer | undefined
 const ctx: BenchContext = {
