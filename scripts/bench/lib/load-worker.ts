@@ -86,6 +86,7 @@ async function run(spec: LoadSpec, next: () => string, durationS: number) {
 
 const spec = JSON.parse(await readStdin()) as LoadSpec
 const next = pathStream(spec)
+// The warm-up draws from the same stream, so the measured requests do not repeat its requests.
 if (spec.warmupS > 0) await run(spec, next, spec.warmupS)
 const cpuBefore = process.cpuUsage()
 const started = performance.now()
