@@ -1,0 +1,64 @@
+// Drives the server with autocannon from a child process pinned to the load core, so the load
+// generator never competes with the server for its core. The child (load-worker.ts) gets the
+// spec on stdin and answers one JSON line.
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { pinned, type Pinning } from './machine.ts'
+import type { MixFacts, MixName } from './mix.ts'
+import type { LatencySummary } from './stats.ts'
+
+export type RequestSource =
+  | { kind: 'mix', mix: MixName, seed: number, facts: MixFacts }
+  /** A fixed list of paths, taken in turn (round robin over all connections). */
+  | { kind: 'paths', paths: string[] }
+
+export interface LoadSpec {
+  origin: string
+  headers: Record<string, string>
+  connections: number
+  durationS: number
+  warmupS: number
+  source: RequestSource
+  /** Count `X-Cache: HIT` answers (reading every response's headers costs the generator CPU). */
+  countCacheHits: boolean
+}
+
+export interface LoadResult {
+  requests: number
+  durationS: number
+  reqPerSec: number
+  /** Milliseconds, over the 2xx responses of the measured run (the warm-up is discarded). */
+  latency: LatencySummary
+  non2xx: number
+  errors: number
+  timeouts: number
+  /** Responses that said `X-Cache: HIT`: a cached answer is not the uncached figure we want. */
+  cacheHits: number
+  /** Distinct paths among the 2xx responses. */
+  distinctPaths: number
+  bytesPerResponse: number
+  /** The slowest 2xx requests of the measured run. */
+  slowest: { path: string, ms: number }[]
+  /** For the list mix: latencies by the sort each request asked for. */
+  bySort?: Record<string, LatencySummary>
+  /** CPU the load generator used, as a share of its one core: near 1 means it, not the server, was the limit. */
+  generatorCpu: number
+}
+
+const WORKER = join(import.meta.dirname, 'load-worker.ts')
+
+export function runLoad(pinning: Pinning, spec: LoadSpec): Promise<LoadResult> {
+  const [command, args] = pinned(pinning, pinning.loadCore, process.execPath, [WORKER])
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+  child.stdin.end(JSON.stringify(spec))
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? ''
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`load worker exited with ${code}: ${out.slice(-500)}`))
+      resolve(JSON.parse(line) as LoadResult)
+    })
+  })
+}
