@@ -31,7 +31,7 @@ const updateRow = defineQuery<{ id: number, dose: number, unit: string }, never>
   'UPDATE supplement_intakes SET dose = @dose, unit = @unit WHERE id = @id')
 
 const COLUMNS = ['person_id', 'supplement_id', 'taken_at', 'dose', 'unit'] as const
-catalogue('intakes.ingest.insert', `INSERT INTO supplement_intakes (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?), …`)
+catalogue('intakes.ingest.insert', `INSERT INTO supplement_intakes (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?)`)
 
 const keyOf = (personId: number | string, supplementId: string, takenAt: number) => `${personId}\u0000${supplementId}\u0000${takenAt}`
 

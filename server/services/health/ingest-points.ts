@@ -40,7 +40,7 @@ const touchSource = defineQuery<{ id: string, rows: number, at: number }, never>
   ON CONFLICT (id) DO UPDATE SET rows_ingested = rows_ingested + excluded.rows_ingested, last_ingest_at = excluded.last_ingest_at`)
 
 const COLUMNS = ['person_id', 'metric', 'at', 'value', 'source'] as const
-catalogue('health.ingest.insert', `INSERT INTO health_data_points (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?), …`)
+catalogue('health.ingest.insert', `INSERT INTO health_data_points (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?)`)
 
 const keyOf = (personId: number | string, metric: string, at: number, source: string) => `${personId}\u0000${metric}\u0000${at}\u0000${source}`
 
