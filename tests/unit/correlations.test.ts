@@ -16,11 +16,12 @@ const PEOPLE = 80
 let db: ReturnType<typeof tempDatabase>
 beforeAll(() => {
   db = tempDatabase()
+  // 80 people with a year each: a few seconds on a busy machine.
   seedDatabase(db.conn, { claims: 0, people: PEOPLE, days: 365, seed: 42, end: '2026-06-30' })
-})
+}, 60_000)
 afterAll(() => db.dispose())
 
-describe('on seeded data with planted effects', () => {
+describe('on seeded data with planted effects', { timeout: 60_000 }, () => {
   it('finds the planted effects at q < 0.05 and few of the null pairs', () => {
     const summary = recomputeMany()
     expect(summary.people).toBe(PEOPLE)

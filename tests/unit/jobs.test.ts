@@ -15,7 +15,7 @@ let db: ReturnType<typeof tempDatabase>
 beforeAll(() => {
   db = tempDatabase()
   seedDatabase(db.conn, { claims: 3000, people: 6, days: 120, seed: 3, end: '2026-06-30' })
-})
+}, 60_000)
 afterAll(() => db.dispose())
 
 const clearJobs = () => db.conn.sqlite.prepare('DELETE FROM job_runs').run()
@@ -99,7 +99,8 @@ describe('schedule', () => {
   })
 })
 
-describe('jobs on the worker thread', () => {
+// Each job starts a worker thread that loads the sources: seconds on a busy machine.
+describe('jobs on the worker thread', { timeout: 60_000 }, () => {
   it('recomputes correlations on its own connection', async () => {
     const result = await runInWorker('correlations.recompute', {}, { dbPath: db.conn.path, timeoutMs: 60_000 })
     expect(result).toMatchObject({ people: 6 })
