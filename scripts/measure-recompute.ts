@@ -11,14 +11,24 @@
 // idle). The goal is a ratio within 2.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
 import { closeDatabase } from '../server/database/client.ts'
 import { isDatabaseEmpty, seedDatabase } from '../server/services/seed/index.ts'
 import { ensureBuilt, PROJECT_ROOT, SERVER_ENTRY } from './lib/build.ts'
 import { openMigrated } from './lib/cli.ts'
+
+// autocannon ships no types; this is the part of its API used here.
+interface LoadResult {
+  latency: { p50: number, p99: number }
+  requests: { total: number }
+  errors: number
+  non2xx: number
+}
+type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: LoadResult) => void) => { stop: () => void }
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
 
 const { values } = parseArgs({
   options: {
@@ -76,7 +86,7 @@ const paths = Array.from({ length: 40 }, (_, i) => [
 ][i % 5]!)
 
 function load(seconds: number): { stop: () => void, done: Promise<{ p50: number, p99: number, requests: number, errors: number }> } {
-  let instance: ReturnType<typeof autocannon>
+  let instance: { stop: () => void }
   const done = new Promise<{ p50: number, p99: number, requests: number, errors: number }>((resolve, reject) => {
     instance = autocannon({ url: base, connections: 4, overallRate: rate, duration: seconds, headers, requests: paths.map(path => ({ method: 'GET', path })) },
       (error, result) => error ? reject(error) : resolve({ p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, errors: result.errors + result.non2xx }))

@@ -84,6 +84,10 @@ describe('on seeded data with planted effects', { timeout: 60_000 }, () => {
     const insignificant = listCorrelations(CorrelationsQuery.parse({ personId: 'P00002', significant: 'false', limit: '1000', count: 'true' }))!
     expect(insignificant.data.every(c => c.qValue === null || c.qValue >= 0.05)).toBe(true)
     expect(insignificant.page.total).toBe(insignificant.data.length)
+    const significant = listCorrelations(CorrelationsQuery.parse({ significant: 'true', limit: '1000', count: 'true' }))!
+    const want = db.conn.sqlite.prepare('SELECT id FROM correlations WHERE q_value < 0.05 ORDER BY id').all().map((r: any) => r.id)
+    expect(significant.data.map(c => c.id)).toEqual(want)
+    expect(significant.page.total).toBe(want.length)
     const first = listCorrelations(CorrelationsQuery.parse({ limit: '5' }))!
     const second = listCorrelations(CorrelationsQuery.parse({ limit: '5', cursor: first.page.nextCursor! }))!
     expect(second.data[0]!.id).toBeGreaterThan(first.data[4]!.id)

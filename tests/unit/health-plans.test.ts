@@ -57,6 +57,7 @@ describe('correlation and job statements', () => {
     expect(plans['correlations.list[person]']).toMatch(/SEARCH c USING INDEX idx_correlations_person_supplement_metric_lag \(person_id=\?\)/)
     expect(plans['correlations.list[all]']).toMatch(/SEARCH c USING INTEGER PRIMARY KEY \(rowid>\?\)/)
     expect(plans['correlations.list[all]']).not.toMatch(/TEMP B-TREE/)
+    expect(plans['correlations.list[significant]']).toMatch(/SEARCH c USING INDEX idx_correlations_q \(q_value<\?\)/)
     expect(plans['insights.list']).toMatch(/SEARCH i USING INDEX idx_insights_person_confidence \(person_id=\? AND confidence<\?\)/)
     expect(plans['insights.list']).not.toMatch(/TEMP B-TREE/)
   })

@@ -47,6 +47,13 @@ const forAll = defineQuery<ListParams, CorrelationRow>('correlations.list[all]',
   FROM correlations AS c JOIN people AS p ON p.id = c.person_id
   WHERE ${FILTERS} ORDER BY c.id LIMIT @limit`)
 
+// Everyone's significant ones: a range of idx_correlations_q (a few hundred of tens of thousands
+// of rows), sorted, rather than a walk over every row in id order. Named with INDEXED BY: left
+// alone, the planner prefers the id order of the rowid whenever it lacks statistics.
+const significantForAll = defineQuery<ListParams, CorrelationRow>('correlations.list[significant]', `SELECT ${COLUMNS}
+  FROM correlations AS c INDEXED BY idx_correlations_q JOIN people AS p ON p.id = c.person_id
+  WHERE c.q_value < ${SIGNIFICANT_Q} AND ${FILTERS} ORDER BY c.id LIMIT @limit`)
+
 const countList = defineQuery<ListParams, { total: number }>('correlations.count', `SELECT count(*) AS total FROM correlations AS c
   WHERE (@personId IS NULL OR c.person_id = @personId) AND ${FILTERS}`)
 
@@ -86,7 +93,8 @@ export function listCorrelations(q: CorrelationsQuery) {
     after: q.cursor ? decodeCursor(q.cursor, ['number'] as const)[0] : 0,
     limit: q.limit + 1,
   }
-  const rows = (personId === null ? forAll : forPerson).all(params)
+  const statement = personId !== null ? forPerson : q.significant === true ? significantForAll : forAll
+  const rows = statement.all(params)
   const page = keysetPage(rows, q.limit, r => [r.id])
   const result = { data: page.data.map(shape), page: page.page }
   if (q.count) result.page.total = countList.get({ ...params, after: 0 })!.total
