@@ -1,13 +1,14 @@
 // Background jobs: the runner that takes queued jobs (and requeues runs cut off by a restart)
 // and the scheduler that queues the recurring ones from NUXT_JOB_SCHEDULE. With several
 // processes on one database, set NUXT_JOB_RUNNER=false on all but one: the others still queue.
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { useConnection } from '../database/client.ts'
 import { emitDataChange } from '../services/health/changes.ts'
 import { lastQueuedAt } from '../services/jobs/queue.ts'
 import { JobRunner, setJobRunner } from '../services/jobs/runner.ts'
 import { checkEveryMs, dueEntries, parseSchedule } from '../services/jobs/schedule.ts'
-import { configureJobWorker, findWorkerBundle } from '../services/jobs/worker-host.ts'
+import { configureJobWorker, findWorkerBundle, WORKER_BUNDLE_NAME } from '../services/jobs/worker-host.ts'
 
 const isOn = (v: unknown) => v !== false && String(v) !== 'false'
 
@@ -16,8 +17,16 @@ export default defineNitroPlugin((nitroApp) => {
   if (!isOn(config.jobRunner)) return
   // Fails the start on a malformed schedule rather than silently running none.
   const schedule = parseSchedule(String(config.jobSchedule ?? ''))
-  // The built server runs the emitted bundle; `nuxt dev` runs the source entry with Node's type stripping.
-  configureJobWorker(findWorkerBundle(import.meta.url) ?? resolve('server/services/jobs/worker.ts'))
+  // Resolved at the first job: while the server's chunks load, import.meta.url is a placeholder.
+  // The built server runs the emitted bundle with the main thread's better-sqlite3 (never the
+  // sources, which would load a second copy from the project's node_modules); `nuxt dev` runs the
+  // source entry with Node's type stripping.
+  configureJobWorker(() => {
+    if (import.meta.dev) return { entry: resolve('server/services/jobs/worker.ts') }
+    const entry = findWorkerBundle(import.meta.url)
+    if (!entry) throw new Error(`${WORKER_BUNDLE_NAME} is missing beside the server; rebuild with npm run build`)
+    return { entry, driver: createRequire(import.meta.url).resolve('better-sqlite3') }
+  })
 
   const runner = new JobRunner({
     dbPath: useConnection().path,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -74,9 +74,11 @@ describe('a run cut off by a restart', () => {
 
   async function startServer(dbPath: string): Promise<{ url: string, child: ChildProcess }> {
     const port = await freePort()
+    // Started outside the project folder, as a deployed .output is: nothing may come from the sources.
     const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, '.output/server/index.mjs')], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', NUXT_JOB_SCHEDULE: 'off' },
+      cwd: tmpdir(),
+      env: { ...process.env, PORT: String(port), NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', NUXT_JOB_SCHEDULE: 'off',
+        NUXT_MIGRATIONS_DIR: join(ROOT, 'drizzle') },
       stdio: 'ignore',
     })
     children.push(child)
@@ -108,6 +110,16 @@ describe('a run cut off by a restart', () => {
       return job.status === 'succeeded' || job.status === 'failed' ? job : undefined
     }, 60_000)
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, error: null, result: { people: 200 } })
-    second.child.kill('SIGKILL')
+
+    // The worker thread loaded the main thread's SQLite, not a second copy: two copies in one
+    // process do not see each other's locks, and the file was corrupt after a few recomputes.
+    const natives = new Set(readFileSync(`/proc/${second.child.pid}/maps`, 'utf8').split('\n')
+      .filter(line => /better[-_]sqlite3.*\.node$/.test(line)).map(line => line.split(/\s+/).pop()))
+    expect([...natives]).toEqual([join(ROOT, '.output/server/node_modules/better-sqlite3/prebuilds/linux-x64.node')])
+    second.child.kill('SIGTERM')
+    await new Promise(r => second.child.once('exit', r))
+    const after = new Database(dbPath, { readonly: true })
+    expect(after.prepare('PRAGMA integrity_check').all()).toEqual([{ integrity_check: 'ok' }])
+    after.close()
   }, 120_000)
 })

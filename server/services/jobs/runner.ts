@@ -35,7 +35,8 @@ export class JobRunner {
     const requeued = requeueInterruptedJobs()
     this.timer = setInterval(() => this.kick(), this.options.pollMs)
     this.timer.unref()
-    this.kick()
+    // Not synchronously: the server is still loading its modules while plugins run.
+    setImmediate(() => this.kick())
     return requeued
   }
 

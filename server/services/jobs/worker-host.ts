@@ -9,20 +9,30 @@ import type { JobTask } from './queue.ts'
 /** The bundled entry the build emits next to the server (see bundle-worker.ts). */
 export const WORKER_BUNDLE_NAME = 'job-worker.mjs'
 
-// From the sources the entry is worker.ts beside this file; the built server sets the bundle.
-let entry: URL | string = new URL('./worker.ts', import.meta.url)
-
-export function configureJobWorker(path: URL | string): void {
-  entry = path
+export interface WorkerEntry {
+  /** The worker's entry module. */
+  entry: URL | string
+  /**
+   * The better-sqlite3 module the main thread uses, for the worker to load too. Two copies of
+   * SQLite in one process do not see each other's POSIX locks, and that corrupts the file.
+   */
+  driver?: string
 }
 
-export function jobWorkerEntry(): URL | string {
-  return entry
+// From the sources (unit tests) the entry is worker.ts beside this file and better-sqlite3
+// resolves to the same node_modules for both threads. The server configures the built bundle.
+let resolveEntry: () => WorkerEntry = () => ({ entry: new URL('./worker.ts', import.meta.url) })
+let resolved: WorkerEntry | undefined
+
+/** Sets how to find the worker; resolved at the first job, not at start-up. */
+export function configureJobWorker(resolver: () => WorkerEntry): void {
+  resolveEntry = resolver
+  resolved = undefined
 }
 
 /**
- * The emitted bundle, looked for in the directories above `from` (the bundled server's chunks
- * sit one or two levels below .output/server), or undefined when running from the sources.
+ * The emitted bundle, looked for in the directory of `from` and the ones above it (the server's
+ * entry is .output/server/index.mjs, its chunks sit below), or undefined when there is none.
  */
 export function findWorkerBundle(from: string): string | undefined {
   let dir = dirname(from.startsWith('file:') ? fileURLToPath(from) : from)
@@ -44,7 +54,15 @@ export interface WorkerRunOptions {
 
 export function runInWorker(task: JobTask, payload: Record<string, unknown>, options: WorkerRunOptions): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry, { workerData: { dbPath: options.dbPath, task, payload } })
+    let worker: Worker
+    try {
+      const { entry, driver } = resolved ??= resolveEntry()
+      worker = new Worker(entry, { workerData: { dbPath: options.dbPath, task, payload, driver } })
+    }
+    catch (error) {
+      reject(error)
+      return
+    }
     let settled = false
     const settle = (fn: () => void) => {
       if (settled) return
