@@ -21,8 +21,12 @@ const EARLIEST = Date.parse('1970-01-01T00:00:00Z')
 /** Clocks drift; a reading a day ahead of the server is accepted, one further is a client bug. */
 const FUTURE_SLACK_MS = 86_400_000
 
-/** An ISO 8601 instant with a date and time, parsed to epoch milliseconds. */
-const instant = z.string().refine(s => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant like 2026-06-01T07:30:00Z')
+/**
+ * An ISO 8601 instant, parsed to epoch milliseconds. The offset is required: without one,
+ * Date.parse would read the time in the server's zone, and days are UTC days.
+ */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
+const instant = z.string().refine(s => INSTANT.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant with an offset, like 2026-06-01T07:30:00Z')
   .transform(s => Date.parse(s))
   .refine(ms => ms >= EARLIEST && ms <= Date.now() + FUTURE_SLACK_MS, 'must be between 1970 and tomorrow')
 

@@ -4,6 +4,8 @@
 //
 // From the sources (unit tests, `npm run dev`) Node runs this file directly with type stripping;
 // the built server runs the bundle of it that the build emits (bundle-worker.ts).
+import { readlinkSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { closeDatabase, initDatabase } from '../../database/client.ts'
 import { HANDLERS } from './handlers.ts'
@@ -15,7 +17,22 @@ interface Input {
   payload: Record<string, unknown>
 }
 
+/**
+ * Requests come first: on Linux a thread id is a valid target for setpriority, so this thread
+ * (and only it) runs at nice 10 and yields the cores to the event loop when they are contended.
+ * Elsewhere it keeps the normal priority.
+ */
+function lowerPriority(): void {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10)
+  }
+  catch {
+    // Not Linux, or not allowed: run at the normal priority.
+  }
+}
+
 const { dbPath, task, payload } = workerData as Input
+lowerPriority()
 const port = parentPort!
 let lastProgress = 0
 try {
