@@ -26,7 +26,9 @@ const FUTURE_SLACK_MS = 86_400_000
  * Date.parse would read the time in the server's zone, and days are UTC days.
  */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
-const instant = z.string().refine(s => INSTANT.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant with an offset, like 2026-06-01T07:30:00Z')
+// Date.parse rolls 2026-02-30 over into March: the date part must be a calendar date itself.
+const calendarDate = (s: string) => !Number.isNaN(Date.parse(`${s.slice(0, 10)}T00:00:00Z`)) && new Date(`${s.slice(0, 10)}T00:00:00Z`).toISOString().startsWith(s.slice(0, 10))
+const instant = z.string().refine(s => INSTANT.test(s) && calendarDate(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant with an offset, like 2026-06-01T07:30:00Z')
   .transform(s => Date.parse(s))
   .refine(ms => ms >= EARLIEST && ms <= Date.now() + FUTURE_SLACK_MS, 'must be between 1970 and tomorrow')
 
