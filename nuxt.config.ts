@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url'
+import { bundleJobWorker } from './server/services/jobs/bundle-worker.ts'
+import { DEFAULT_SCHEDULE } from './server/services/jobs/schedule.ts'
 
 // The portal keeps pages/, components/ and composables/ at the top level (DESIGN.md), so the
 // source directory is the root rather than Nuxt 4's default app/.
@@ -24,6 +26,12 @@ export default defineNuxtConfig({
     slowRequestMs: 1000,
     alertWebhookUrl: '',
     alertIntervalMs: 15_000,
+    // Background jobs (server/plugins/jobs.ts): recurring runs, retries, the worker's time limit.
+    jobRunner: true,
+    jobSchedule: DEFAULT_SCHEDULE,
+    jobPollMs: 1000,
+    jobRetryBaseMs: 5000,
+    jobTimeoutMs: 30 * 60 * 1000,
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.
@@ -31,6 +39,13 @@ export default defineNuxtConfig({
     experimental: { tasks: true },
   },
   hooks: {
+    // The job worker thread needs an entry file of its own next to the built server.
+    'nitro:init'(nitro) {
+      if (nitro.options.dev) return
+      nitro.hooks.hook('compiled', async () => {
+        await bundleJobWorker(nitro.options.rootDir, nitro.options.output.serverDir)
+      })
+    },
     // Our API error handler runs first; pages keep Nuxt's error handler after it.
     'nitro:config'(config) {
       const nuxtHandlers = config.errorHandler ? [config.errorHandler].flat() : []

@@ -1,0 +1,25 @@
+import { RecomputeBody } from '../../../services/correlations/schemas.ts'
+import { findPersonId } from '../../../services/health/people.ts'
+import { enqueueJob } from '../../../services/jobs/queue.ts'
+import { kickJobRunner } from '../../../services/jobs/runner.ts'
+
+export default defineEventHandler(async (event) => {
+  const text = await readLimitedText(event, 4096)
+  let raw: unknown = {}
+  try {
+    if (text.trim() !== '') raw = JSON.parse(text)
+  }
+  catch {
+    throw invalidInput([{ path: '', message: 'is not valid JSON' }])
+  }
+  const { personId } = parseInput(RecomputeBody, raw)
+  if (personId !== undefined && findPersonId(personId) === undefined) {
+    throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
+  }
+  const job = enqueueJob('correlations.recompute', { personId })
+  kickJobRunner()
+  audit(event, 'correlations.recompute', personId === undefined ? 'all' : 'person', { jobId: job.id })
+  setResponseStatus(event, 202, 'Accepted')
+  setResponseHeader(event, 'Location', `/api/v1/jobs/${job.id}`)
+  return { jobId: job.id }
+})

@@ -1,0 +1,3 @@
+import { listSupplements } from '../../../services/health/supplements.ts'
+
+export default defineEventHandler(() => listSupplements())

@@ -1,0 +1,61 @@
+// Background jobs: the runner that takes queued jobs (and requeues runs cut off by a restart)
+// and the scheduler that queues the recurring ones from NUXT_JOB_SCHEDULE. With several
+// processes on one database, set NUXT_JOB_RUNNER=false on all but one: the others still queue.
+import { createRequire } from 'node:module'
+import { resolve } from 'node:path'
+import { useConnection } from '../database/client.ts'
+import { emitDataChange } from '../services/health/changes.ts'
+import { lastQueuedAt } from '../services/jobs/queue.ts'
+import { JobRunner, setJobRunner } from '../services/jobs/runner.ts'
+import { checkEveryMs, dueEntries, parseSchedule } from '../services/jobs/schedule.ts'
+import { configureJobWorker, findWorkerBundle, WORKER_BUNDLE_NAME } from '../services/jobs/worker-host.ts'
+
+const isOn = (v: unknown) => v !== false && String(v) !== 'false'
+
+export default defineNitroPlugin((nitroApp) => {
+  const config = useRuntimeConfig()
+  if (!isOn(config.jobRunner)) return
+  // Fails the start on a malformed schedule rather than silently running none.
+  const schedule = parseSchedule(String(config.jobSchedule ?? ''))
+  // Resolved at the first job: while the server's chunks load, import.meta.url is a placeholder.
+  // The built server runs the emitted bundle with the main thread's better-sqlite3 (never the
+  // sources, which would load a second copy from the project's node_modules); `nuxt dev` runs the
+  // source entry with Node's type stripping.
+  configureJobWorker(() => {
+    if (import.meta.dev) return { entry: resolve('server/services/jobs/worker.ts') }
+    const entry = findWorkerBundle(import.meta.url)
+    if (!entry) throw new Error(`${WORKER_BUNDLE_NAME} is missing beside the server; rebuild with npm run build`)
+    return { entry, driver: createRequire(import.meta.url).resolve('better-sqlite3') }
+  })
+
+  const runner = new JobRunner({
+    dbPath: useConnection().path,
+    pollMs: Number(config.jobPollMs),
+    retryBaseMs: Number(config.jobRetryBaseMs),
+    timeoutMs: Number(config.jobTimeoutMs),
+    onSucceeded(job) {
+      if (job.task !== 'correlations.recompute') return
+      const personId = job.payload.personId
+      emitDataChange({ kind: 'correlations', personIds: typeof personId === 'string' ? [personId] : 'all' })
+    },
+  })
+  const requeued = runner.start()
+  if (requeued > 0) console.info(`[jobs] requeued ${requeued} run(s) cut off by a restart`)
+  setJobRunner(runner)
+
+  const startedAt = Date.now()
+  const timer = schedule.length === 0
+    ? undefined
+    : setInterval(() => {
+        for (const entry of dueEntries(schedule, Date.now(), startedAt, lastQueuedAt)) {
+          void runTask(entry.task.replace('.', ':'), { payload: {} })
+        }
+      }, checkEveryMs(schedule))
+  timer?.unref()
+
+  nitroApp.hooks.hook('close', async () => {
+    clearInterval(timer)
+    setJobRunner(undefined)
+    await runner.stop()
+  })
+})

@@ -1,0 +1,91 @@
+// The job runner of this process: takes queued jobs one at a time (heavy jobs would only compete
+// for the same cores), runs each on a worker thread and records the outcome. Polls for runnable
+// jobs (retries become due, other processes enqueue) and is woken at once by enqueues made here.
+import { claimNextJob, completeJob, failJob, recordJobProgress, requeueInterruptedJobs, type ClaimedJob } from './queue.ts'
+import { runInWorker } from './worker-host.ts'
+
+export interface RunnerOptions {
+  dbPath: string
+  /** How often to look for runnable jobs when idle. */
+  pollMs: number
+  /** First retry delay; each later one is four times longer. */
+  retryBaseMs: number
+  /** A run longer than this is stopped and counts as a failed attempt. */
+  timeoutMs: number
+  /**
+   * Called after each successful run. Hook point for cache invalidation: a
+   * `correlations.recompute` with `payload.personId` changed that person's correlations and
+   * insights; without one, everyone's.
+   */
+  onSucceeded?: (job: ClaimedJob, result: Record<string, unknown>) => void
+}
+
+export class JobRunner {
+  private readonly options: RunnerOptions
+  private timer: ReturnType<typeof setInterval> | undefined
+  private running: Promise<void> | undefined
+  private stopped = false
+
+  constructor(options: RunnerOptions) {
+    this.options = options
+  }
+
+  /** Requeues runs cut off by a restart and starts polling; returns how many were requeued. */
+  start(): number {
+    const requeued = requeueInterruptedJobs()
+    this.timer = setInterval(() => this.kick(), this.options.pollMs)
+    this.timer.unref()
+    // Not synchronously: the server is still loading its modules while plugins run.
+    setImmediate(() => this.kick())
+    return requeued
+  }
+
+  /** Runs every runnable job now, unless a drain is already under way. */
+  kick(): void {
+    if (this.stopped || this.running) return
+    this.running = this.drain().finally(() => (this.running = undefined))
+  }
+
+  /** Stops taking jobs. A job still running stays 'running' and is requeued at the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearInterval(this.timer)
+  }
+
+  /** Resolves when the current drain (if any) is over; for tests and shutdown. */
+  async idle(): Promise<void> {
+    await this.running
+  }
+
+  private async drain(): Promise<void> {
+    for (let job = claimNextJob(); job && !this.stopped; job = claimNextJob()) await this.runOne(job)
+  }
+
+  private async runOne(job: ClaimedJob): Promise<void> {
+    try {
+      const result = await runInWorker(job.task, job.payload, {
+        dbPath: this.options.dbPath,
+        timeoutMs: this.options.timeoutMs,
+        onProgress: (done, total) => recordJobProgress(job.id, done, total),
+      })
+      if (this.stopped) return
+      completeJob(job.id, result)
+      this.options.onSucceeded?.(job, result)
+    }
+    catch (error) {
+      if (this.stopped) return
+      failJob(job.id, job.attempts, (error as Error).message, { retryBaseMs: this.options.retryBaseMs })
+    }
+  }
+}
+
+let current: JobRunner | undefined
+
+export function setJobRunner(runner: JobRunner | undefined): void {
+  current = runner
+}
+
+/** Wakes this process's runner after an enqueue (a no-op where no runner runs). */
+export function kickJobRunner(): void {
+  current?.kick()
+}
