@@ -3,7 +3,7 @@
 // (`private`), and `no-cache` makes a browser revalidate each time: a write is visible at once,
 // and an unchanged answer costs a 304 with no body.
 import type { H3Event } from 'h3'
-import { cached, CLAIMS_DATA, invalidate, type CacheResult, type Namespace } from '../services/cache/index.ts'
+import { cached, CLAIMS_DATA, HEALTH_DATA, invalidate, type CacheResult, type Namespace } from '../services/cache/index.ts'
 
 const CACHE_CONTROL = 'private, no-cache'
 
@@ -42,4 +42,13 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 /** After a write to claims: every answer that reads claims or their rollup is dropped. */
 export async function claimsChanged(): Promise<void> {
   await invalidate(CLAIMS_DATA)
+}
+
+/**
+ * After a write to people's data, before the response: what it made stale is dropped, so the
+ * client's next read sees its write. (Recomputes that finish in the background invalidate
+ * through the data-change listener in server/plugins/cache-invalidation.ts.)
+ */
+export async function healthChanged(kind: keyof typeof HEALTH_DATA, changedPersonIds: readonly string[]): Promise<void> {
+  if (changedPersonIds.length > 0) await invalidate(HEALTH_DATA[kind])
 }

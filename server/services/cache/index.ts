@@ -16,7 +16,7 @@ import { entryKey, etagOf } from './keys.ts'
 import { CACHE_VERSION, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
 import { countersOf } from './stats.ts'
 
-export { CACHE_VERSION, CLAIMS_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
+export { CACHE_VERSION, CLAIMS_DATA, HEALTH_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
 export { cacheStats, type CacheStats } from './report.ts'
 
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE'

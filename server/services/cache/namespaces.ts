@@ -23,6 +23,7 @@ export const DENIAL_PATTERNS_TTL = 5 * MINUTE
 export const PROVIDERS_LIST_TTL = 10 * MINUTE
 export const PROVIDERS_ITEM_TTL = 5 * MINUTE
 export const CORRELATIONS_TTL = 10 * MINUTE
+export const HEALTH_SUMMARY_TTL = 5 * MINUTE
 
 export const NAMESPACES = {
   'claims:list': { ttl: CLAIMS_LIST_TTL, stale: 2 * MINUTE },
@@ -32,6 +33,7 @@ export const NAMESPACES = {
   'providers:list': { ttl: PROVIDERS_LIST_TTL, stale: 60 * MINUTE },
   'providers:item': { ttl: PROVIDERS_ITEM_TTL, stale: 30 * MINUTE },
   'correlations': { ttl: CORRELATIONS_TTL, stale: 60 * MINUTE },
+  'health:summary': { ttl: HEALTH_SUMMARY_TTL, stale: 30 * MINUTE },
 } as const satisfies Record<string, NamespacePolicy>
 
 export type Namespace = keyof typeof NAMESPACES
@@ -39,6 +41,17 @@ export const NAMESPACE_NAMES = Object.keys(NAMESPACES) as Namespace[]
 
 /** Everything that reads claims or the claims rollup (provider totals come from it too). */
 export const CLAIMS_DATA: Namespace[] = ['claims:list', 'claims:item', 'claims:metrics', 'claims:denial-patterns', 'providers:item']
+
+/**
+ * What a committed change to people's data makes stale. New points move summaries and the pairs
+ * behind a correlation (GET /correlations/:id reports them `stale`); new intakes move only the
+ * latter; a finished recompute replaces correlations and insights.
+ */
+export const HEALTH_DATA: Record<'health' | 'intakes' | 'correlations', Namespace[]> = {
+  health: ['health:summary', 'correlations'],
+  intakes: ['correlations'],
+  correlations: ['correlations'],
+}
 
 export function isNamespace(name: string): name is Namespace {
   return Object.hasOwn(NAMESPACES, name)

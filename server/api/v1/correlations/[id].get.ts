@@ -1,9 +1,11 @@
 import { getCorrelation } from '../../../services/correlations/read.ts'
 import { idParam } from '../../../services/schemas.ts'
 
-export default defineEventHandler((event) => {
+export default defineEventHandler(async (event) => {
   const { id } = parseParams(event, idParam)
-  const correlation = getCorrelation(id)
-  if (!correlation) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No correlation with id ${id}` })
-  return correlation
+  return respondCached(event, 'correlations', { item: id }, () => {
+    const correlation = getCorrelation(id)
+    if (!correlation) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No correlation with id ${id}` })
+    return correlation
+  })
 })

@@ -1,9 +1,11 @@
 import { listCorrelations } from '../../../services/correlations/read.ts'
 import { CorrelationsQuery } from '../../../services/correlations/schemas.ts'
 
-export default defineEventHandler((event) => {
+export default defineEventHandler(async (event) => {
   const query = parseQuery(event, CorrelationsQuery)
-  const result = withCursor(() => listCorrelations(query))
-  if (!result) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
-  return result
+  return respondCached(event, 'correlations', { list: query }, () => {
+    const result = withCursor(() => listCorrelations(query))
+    if (!result) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
+    return result
+  })
 })

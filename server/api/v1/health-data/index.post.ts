@@ -5,8 +5,8 @@ export default defineEventHandler(async (event) => {
   const format = requireMediaType(event, BATCH_FORMATS)
   const body = await readLimitedText(event, MAX_POINTS_BYTES)
   try {
-    // changedPersonIds also reach onDataChange listeners (cache invalidation); not part of the answer.
-    const { changedPersonIds: _, ...result } = ingestPoints(body, format)
+    const { changedPersonIds, ...result } = ingestPoints(body, format)
+    await healthChanged('health', changedPersonIds)
     audit(event, 'health.ingest', null, { ...result })
     return result
   }

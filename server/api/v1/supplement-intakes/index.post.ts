@@ -5,8 +5,8 @@ export default defineEventHandler(async (event) => {
   const format = requireMediaType(event, BATCH_FORMATS)
   const body = await readLimitedText(event, MAX_INTAKES_BYTES)
   try {
-    // changedPersonIds also reach onDataChange listeners (cache invalidation); not part of the answer.
-    const { changedPersonIds: _, ...result } = ingestIntakes(body, format)
+    const { changedPersonIds, ...result } = ingestIntakes(body, format)
+    await healthChanged('intakes', changedPersonIds)
     audit(event, 'intakes.ingest', null, { ...result })
     return result
   }
