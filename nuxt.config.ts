@@ -7,6 +7,8 @@ export default defineNuxtConfig({
   srcDir: '.',
   devtools: { enabled: false },
   telemetry: false,
+  // Sign-in for the dashboard: sealed cookie sessions and scrypt password hashes.
+  modules: ['nuxt-auth-utils'],
   typescript: { strict: true },
   // Every value here can be set from the environment as NUXT_<NAME> (NUXT_DATABASE_PATH, ...).
   runtimeConfig: {
@@ -15,6 +17,11 @@ export default defineNuxtConfig({
     seedDemo: true,
     bootstrapAdminKey: '',
     slowQueryMs: 50,
+    // The first admin user (server/plugins/users.ts); without a password one is generated and printed once.
+    bootstrapAdminEmail: 'admin@example.com',
+    bootstrapAdminPassword: '',
+    // The cookie is sealed with NUXT_SESSION_PASSWORD (32+ characters); a session lasts 12 hours.
+    session: { maxAge: 60 * 60 * 12, password: '' },
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.

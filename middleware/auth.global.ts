@@ -1,0 +1,16 @@
+// Pages need a signed-in user; /admin pages need the admin role. The API checks the same again
+// for every request, so this only decides what to show.
+import { safeRedirect } from '~/utils/redirect'
+
+export default defineNuxtRouteMiddleware((to) => {
+  const { loggedIn, user } = useUserSession()
+  if (to.path === '/login') {
+    return loggedIn.value ? navigateTo(safeRedirect(to.query.redirect)) : undefined
+  }
+  if (!loggedIn.value) {
+    return navigateTo({ path: '/login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } })
+  }
+  if ((to.path === '/admin' || to.path.startsWith('/admin/')) && (user.value as { role?: string } | null)?.role !== 'admin') {
+    return abortNavigation(createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'The operations pages need the admin role.' }))
+  }
+})
