@@ -3,6 +3,10 @@
 import { safeRedirect } from '~/utils/redirect'
 
 export default defineNuxtRouteMiddleware((to) => {
+  // An /api path that reached the pages is an API route that does not exist: a 404, not a sign-in.
+  if (to.path === '/api' || to.path.startsWith('/api/')) {
+    return abortNavigation(createError({ statusCode: 404, statusMessage: 'Not Found', message: `No API route ${to.path}` }))
+  }
   const { loggedIn, user } = useUserSession()
   if (to.path === '/login') {
     return loggedIn.value ? navigateTo(safeRedirect(to.query.redirect)) : undefined

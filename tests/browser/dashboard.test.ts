@@ -63,7 +63,7 @@ describe('overview', () => {
 
   it('answers "the denial rate of last quarter" with the range picker, and keeps the range in the URL', async () => {
     await open(admin, '/', 'overview')
-    await admin.page.getByLabel('Range').selectOption('lastQuarter')
+    await admin.page.getByRole('combobox', { name: 'Range' }).selectOption('lastQuarter')
     const quarter = presetRange('lastQuarter', portal.today)
     await admin.page.waitForURL(u => u.searchParams.get('from') === quarter.from && u.searchParams.get('to') === quarter.to)
     const metrics = await (await portal.api(`/api/v1/claims/metrics?from=${quarter.from}&to=${quarter.to}`)).json() as { totals: { denialRate: number, claims: number } }
@@ -217,11 +217,11 @@ describe('a viewer', () => {
 })
 
 describe('at 390 px wide', () => {
-  it.each([['/', 'overview'], ['/claims', 'claims'], ['/denials', 'denials'], ['/admin/users', 'admin-users']])('%s fits the screen', async (path, name) => {
+  it.each([['/', 'overview', 4], ['/claims', 'claims', 0], ['/denials', 'denials', 1], ['/admin/users', 'admin-users', 0]])('%s fits the screen', async (path, name, charts) => {
     const s = await openSession(portal, PHONE)
     await signIn(s.page, ADMIN.email, ADMIN.password)
     await visit(s.page, path)
-    if (name !== 'admin-users') await canvasInk(s.page, 1)
+    if (charts) expect((await canvasInk(s.page, charts)).every(ink => ink > 500)).toBe(true)
     const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow).toBeLessThanOrEqual(0)
     expect(s.errors).toEqual([])

@@ -102,11 +102,16 @@ export function providerRatesChart(rates: ProviderRate[]): ChartSpec {
   return {
     type: 'bar',
     data: {
-      labels: rates.map(r => r.name),
+      labels: rates.map(r => shortLabel(r.name)),
       datasets: [{ label: 'Denial rate (%)', data: rates.map(r => round(r.denialRate * 100, 2)), backgroundColor: COLORS.amber }],
     },
     options: baseOptions({ indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: percentAxis } }),
   }
+}
+
+/** Axis labels stay short enough for a phone; the table beside the chart has the full name. */
+export function shortLabel(text: string, max = 24): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
 }
 
 function round(n: number, digits: number): number {
