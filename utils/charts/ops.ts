@@ -94,3 +94,39 @@ export function hitRateOverTimeChart(samples: HitSample[]): { chart: ChartSpec, 
     },
   }
 }
+
+export interface MinuteSummary { minute: string, count: number, errors: number, p50Ms: number, p95Ms: number, p99Ms: number }
+
+/**
+ * All routes together, minute by minute, over the last `minutes` of the history (counted back
+ * from its newest minute): requests as bars, p95 as a line.
+ */
+export function requestHistoryChart(history: MinuteSummary[], minutes = 60): { chart: ChartSpec, table: ChartTable } {
+  const newest = Math.max(...history.map(h => Date.parse(h.minute)).filter(Number.isFinite))
+  const recent = Number.isFinite(newest)
+    ? [...history].filter(h => Date.parse(h.minute) > newest - minutes * 60_000).sort((a, b) => a.minute.localeCompare(b.minute))
+    : []
+  const label = (h: MinuteSummary) => new Date(h.minute).toISOString().slice(11, 16)
+  return {
+    chart: {
+      type: 'bar',
+      data: {
+        labels: recent.map(label),
+        datasets: [
+          { type: 'line', label: 'p95 (ms)', data: recent.map(h => h.p95Ms), borderColor: COLORS.red, backgroundColor: COLORS.red, yAxisID: 'ms', pointRadius: 1.5, order: 0 },
+          { type: 'bar', label: 'Requests', data: recent.map(h => h.count), backgroundColor: COLORS.greySoft, yAxisID: 'count', order: 1 },
+        ],
+      },
+      options: baseOptions({
+        scales: {
+          count: { beginAtZero: true, position: 'left', title: { display: true, text: 'requests / min' } },
+          ms: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'p95 ms' } },
+        },
+      }),
+    },
+    table: {
+      columns: ['Minute (UTC)', 'Requests', 'Errors', 'p50', 'p95', 'p99'],
+      rows: recent.map(h => [label(h), String(h.count), String(h.errors), formatMs(h.p50Ms), formatMs(h.p95Ms), formatMs(h.p99Ms)]),
+    },
+  }
+}
