@@ -21,7 +21,9 @@ export default defineNuxtConfig({
     bootstrapAdminEmail: 'admin@example.com',
     bootstrapAdminPassword: '',
     // The cookie is sealed with NUXT_SESSION_PASSWORD (32+ characters); a session lasts 12 hours.
-    session: { maxAge: 60 * 60 * 12, password: '' },
+    // Browsers send a Secure cookie over https and to localhost only: NUXT_SESSION_COOKIE_SECURE=false
+    // allows signing in over plain http elsewhere.
+    session: { maxAge: 60 * 60 * 12, password: '', cookie: { sameSite: 'lax', secure: true } },
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.
