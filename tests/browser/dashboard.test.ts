@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { presetRange } from '../../utils/date-ranges.ts'
 import { formatPercent } from '../../utils/format.ts'
-import { ADMIN, ARTIFACTS, canvasInk, navigationTiming, openSession, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
+import { ADMIN, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
 
 const portal = await startPortal()
 const timings: Record<string, unknown> = {}
@@ -13,8 +13,8 @@ let admin: Session
 const viewer = { email: 'viewer@example.com', password: 'viewer-password-1234' }
 
 async function open(s: Session, path: string, name: string) {
-  const wall = await visit(s.page, path)
-  timings[name] = { wallMs: wall, ...(await navigationTiming(s.page)) }
+  const wall = await visit(s.page, path, s.scripts)
+  timings[name] = { wallMs: wall, ...(await navigationTiming(s.page)), js: jsShipped(s.scripts) }
 }
 
 beforeAll(async () => {

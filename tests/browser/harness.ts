@@ -2,9 +2,10 @@
 // drives Debian's Chromium against it with playwright-core. One server and one browser per file.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
+import { gzipSync } from 'node:zlib'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll } from 'vitest'
@@ -107,6 +108,8 @@ export interface Session {
   page: Page
   /** Console errors and uncaught exceptions seen so far. */
   errors: string[]
+  /** Paths of the scripts loaded since the last visit(). */
+  scripts: Set<string>
 }
 
 /** A fresh browser context (its own cookies) at a viewport, collecting console errors. */
@@ -114,10 +117,12 @@ export async function openSession(portal: Portal, viewport = DESKTOP): Promise<S
   const context = await portal.browser.newContext({ viewport, baseURL: portal.url })
   const page = await context.newPage()
   const errors: string[] = []
+  const scripts = new Set<string>()
+  page.on('request', (req) => { if (req.resourceType() === 'script') scripts.add(new URL(req.url()).pathname) })
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`${page.url()}: ${msg.text()}`) })
   page.on('pageerror', (err) => { errors.push(`${page.url()}: ${err.message}`) })
   page.on('dialog', dialog => void dialog.accept())
-  return { context, page, errors }
+  return { context, page, errors, scripts }
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -129,7 +134,8 @@ export async function signIn(page: Page, email: string, password: string): Promi
 }
 
 /** Opens a page and waits until the app has hydrated and no request is in flight. */
-export async function visit(page: Page, path: string): Promise<number> {
+export async function visit(page: Page, path: string, scripts?: Set<string>): Promise<number> {
+  scripts?.clear()
   const started = Date.now()
   await page.goto(path, { waitUntil: 'networkidle' })
   // Mounted: Vue keeps the app on its container once hydration has run.
@@ -162,4 +168,16 @@ export async function navigationTiming(page: Page): Promise<{ domContentLoaded: 
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
     return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd) }
   })
+}
+
+/** The JavaScript a page load fetched, from the built files: bytes as served and gzipped. */
+export function jsShipped(scripts: Set<string>): { files: number, bytes: number, gzipBytes: number } {
+  let bytes = 0
+  let gzipBytes = 0
+  for (const path of scripts) {
+    const file = readFileSync(join(ROOT, '.output/public', path))
+    bytes += file.length
+    gzipBytes += gzipSync(file).length
+  }
+  return { files: scripts.size, bytes, gzipBytes }
 }
