@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { presetRange } from '../../utils/date-ranges.ts'
 import { formatPercent } from '../../utils/format.ts'
-import { ADMIN, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
+import { ADMIN, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
 
 const portal = await startPortal()
 const timings: Record<string, unknown> = {}
@@ -14,7 +14,8 @@ const viewer = { email: 'viewer@example.com', password: 'viewer-password-1234' }
 
 async function open(s: Session, path: string, name: string) {
   const wall = await visit(s.page, path, s.scripts)
-  timings[name] = { wallMs: wall, ...(await navigationTiming(s.page)), js: jsShipped(s.scripts) }
+  const charts = await s.page.locator('canvas').count() > 0
+  timings[name] = { wallMs: wall, ...(await navigationTiming(s.page)), js: await pageJs(portal, s.context, path, charts), jsWithPrefetch: jsShipped(s.scripts) }
 }
 
 beforeAll(async () => {

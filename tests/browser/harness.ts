@@ -170,8 +170,27 @@ export async function navigationTiming(page: Page): Promise<{ domContentLoaded: 
   })
 }
 
-/** The JavaScript a page load fetched, from the built files: bytes as served and gzipped. */
-export function jsShipped(scripts: Set<string>): { files: number, bytes: number, gzipBytes: number } {
+export interface JsSize { files: number, bytes: number, gzipBytes: number }
+
+/**
+ * The JavaScript a first load of `path` needs: the entry and the chunks its server-rendered HTML
+ * preloads, plus chart.js when the page draws charts (imported after the first render). Chunks
+ * NuxtLink prefetches for linked pages while idle are not counted; `jsShipped` counts them.
+ */
+export async function pageJs(portal: Portal, context: BrowserContext, path: string, drawsCharts: boolean): Promise<JsSize> {
+  const cookie = (await context.cookies()).map(c => `${c.name}=${c.value}`).join('; ')
+  const html = await (await fetch(`${portal.url}${path}`, { headers: { cookie } })).text()
+  const files = new Set([...html.matchAll(/<link rel="modulepreload"[^>]*?href="([^"]+)"/g), ...html.matchAll(/<script type="module" src="([^"]+)"/g)].map(m => m[1]!))
+  if (drawsCharts) {
+    const manifest = readFileSync(join(ROOT, '.output/server/chunks/virtual/precomputed.mjs'), 'utf8')
+    const chunk = /file:"([^"]+)",name:"chartjs"/.exec(manifest)?.[1]
+    if (chunk) files.add(`/_nuxt/${chunk}`)
+  }
+  return jsShipped(files)
+}
+
+/** The size of built scripts, from .output/public: bytes as served and gzipped. */
+export function jsShipped(scripts: Set<string>): JsSize {
   let bytes = 0
   let gzipBytes = 0
   for (const path of scripts) {

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ADMIN_KEY, apiMissing, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
+import { ADMIN, ADMIN_KEY, apiMissing, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
 
 const portal = await startPortal()
 const missing = {
@@ -29,7 +29,8 @@ beforeAll(async () => {
 
 async function open(path: string, name: string) {
   const wall = await visit(admin.page, path, admin.scripts)
-  timings[name] = { wallMs: wall, ...(await navigationTiming(admin.page)), js: jsShipped(admin.scripts) }
+  const charts = await admin.page.locator('canvas').count() > 0
+  timings[name] = { wallMs: wall, ...(await navigationTiming(admin.page)), js: await pageJs(portal, admin.context, path, charts), jsWithPrefetch: jsShipped(admin.scripts) }
   writeFileSync(join(ARTIFACTS, 'timings-operations.json'), `${JSON.stringify(timings, null, 2)}\n`)
 }
 
