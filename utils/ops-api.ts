@@ -10,6 +10,13 @@ export interface JobRun {
   finishedAt?: string | null
   durationMs?: number | null
   error?: string | null
+  result?: { progress?: { done: number, total: number } } | null
+}
+
+/** A running job's progress as "3 / 24", when it reports one. */
+export function jobProgress(run: JobRun): string | undefined {
+  const p = run.result?.progress
+  return run.status === 'running' && p && p.total > 0 ? `${p.done} / ${p.total}` : undefined
 }
 
 /** The runs in a jobs answer: `{ data: [...] }`, `{ jobs: [...] }` or a bare list. */

@@ -57,10 +57,9 @@ describe('denial patterns', () => {
 })
 
 describe('health chart', () => {
-  it('derives intake days from pairs with a dose, shifted back by the lag', () => {
-    const pairs = [{ day: '2026-01-02', dose: 200, value: 60 }, { day: '2026-01-03', dose: 0, value: 61 }, { day: '2026-01-05', dose: 100, value: 59 }, { day: '2026-01-06', dose: null, value: 58 }]
+  it('derives intake days from the pairs with a dose (a pair\'s day is its intake day)', () => {
+    const pairs = [{ day: '2026-01-05', dose: 100, value: 59 }, { day: '2026-01-02', dose: 200, value: 60 }, { day: '2026-01-03', dose: 0, value: 61 }, { day: '2026-01-06', dose: null, value: 58 }]
     expect(intakeDaysFromPairs(pairs)).toEqual(['2026-01-02', '2026-01-05'])
-    expect(intakeDaysFromPairs(pairs, 1)).toEqual(['2026-01-01', '2026-01-04'])
   })
 
   it('draws the band between max and min, the average, and marks intake days on the same labels', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { markerCorrelation, personRange, rowsOf } from '../../utils/health-api.ts'
-import { describeAlert, jobRuns } from '../../utils/ops-api.ts'
+import { describeAlert, jobProgress, jobRuns } from '../../utils/ops-api.ts'
 import { hasFullScan, highlightSql, indexesInPlan } from '../../utils/sql-highlight.ts'
 
 describe('SQL highlighting', () => {
@@ -52,6 +52,8 @@ describe('reading health and operations answers', () => {
     expect(jobRuns({ jobs: [run] })).toEqual([run])
     expect(jobRuns([run])).toEqual([run])
     expect(jobRuns({ nothing: true })).toEqual([])
+    expect(jobProgress({ ...run, status: 'running', result: { progress: { done: 3, total: 24 } } })).toBe('3 / 24')
+    expect(jobProgress({ ...run, result: { progress: { done: 24, total: 24 } } })).toBeUndefined()
   })
 
   it('describes an alert by its rule and its scalar fields', () => {

@@ -23,20 +23,15 @@ export function metricLabel(id: string): string {
 }
 
 /**
- * Intake days from a correlation's pairs: a pair with a dose above zero is a day the supplement
- * was taken. Pairs of a lagged correlation pair a day's value with the dose `lagDays` earlier, so
- * their intake day is `lagDays` before the pair's day.
+ * Intake days from a correlation's pairs: a pair's `day` is the intake day (its `value` is the
+ * metric `lagDays` later), so a pair with a dose above zero is a day the supplement was taken.
  */
-export function intakeDaysFromPairs(pairs: Pair[], lagDays = 0): string[] {
+export function intakeDaysFromPairs(pairs: Pair[]): string[] {
   const days = new Set<string>()
   for (const p of pairs) {
-    if (p.dose !== null && p.dose > 0) days.add(lagDays ? shiftDay(p.day, -lagDays) : p.day)
+    if (p.dose !== null && p.dose > 0) days.add(p.day)
   }
   return [...days].sort()
-}
-
-function shiftDay(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }
 
 /** Daily average line inside a shaded min–max band; intake days as light bars on a hidden axis. */
