@@ -2,7 +2,7 @@
 // explorer and detail, denial patterns, users and keys, a viewer's limits, the phone width.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { presetRange } from '../../utils/date-ranges.ts'
 import { formatPercent } from '../../utils/format.ts'
 import { ADMIN, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
@@ -21,6 +21,11 @@ async function open(s: Session, path: string, name: string) {
 beforeAll(async () => {
   admin = await openSession(portal)
   await signIn(admin.page, ADMIN.email, ADMIN.password)
+})
+
+// Each test answers for the console errors of its own pages.
+beforeEach(() => {
+  if (admin) admin.errors.length = 0
 })
 
 describe('sign-in', () => {
@@ -155,7 +160,8 @@ describe('claims explorer', () => {
   it('shows a clear message for a claim that does not exist', async () => {
     await open(admin, '/claims/999999999', 'claim-missing')
     await expect.poll(() => admin.page.getByRole('alert').textContent()).toContain('404')
-    admin.errors.length = 0 // the browser logs the 404 of the API call itself
+    // The browser logs the 404 of the API call itself; nothing else may fail.
+    expect(admin.errors.filter(e => !e.includes('status of 404'))).toEqual([])
   })
 })
 

@@ -73,7 +73,11 @@ describe('health chart', () => {
     expect(intake).toMatchObject({ label: 'Supplement taken', data: [null, 1], yAxisID: 'intake' })
     expect(table.rows[0]).toEqual(['2026-01-01', '60.0', '55.0', '66.0', '4', ''])
     expect(table.rows[1]![5]).toBe('yes')
-    expect(healthChart(rows, [], 'hrv').chart.data.datasets).toHaveLength(3)
+    expect((chart.options!.scales as Record<string, unknown>).intake).toMatchObject({ axis: 'y', display: false })
+    // Without intakes there is no intake dataset, and so no intake axis (chart.js throws on an unused axis).
+    const bare = healthChart(rows, [], 'hrv').chart
+    expect(bare.data.datasets).toHaveLength(3)
+    expect(bare.options!.scales).not.toHaveProperty('intake')
   })
 })
 

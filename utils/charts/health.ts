@@ -53,7 +53,8 @@ export function healthChart(rows: SummaryRow[], intakeDays: string[], metric: st
       options: baseOptions({
         scales: {
           y: { title: { display: true, text: metricLabel(metric) } },
-          intake: { display: false, min: 0, max: 1 },
+          // chart.js cannot place an axis no dataset uses: the intake axis exists only with intakes.
+          ...(taken.size ? { intake: { type: 'linear', axis: 'y', display: false, min: 0, max: 1 } } : {}),
         },
       }),
     },
