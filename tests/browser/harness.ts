@@ -162,11 +162,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
 
-/** The page's navigation timing: time to DOMContentLoaded and to load, in ms. */
-export async function navigationTiming(page: Page): Promise<{ domContentLoaded: number, load: number }> {
+/** The page's navigation timing in ms from its start: DOMContentLoaded, load, and the first and last chart drawn. */
+export async function navigationTiming(page: Page): Promise<{ domContentLoaded: number, load: number, firstChart?: number, lastChart?: number }> {
   return page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
-    return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd) }
+    const charts = performance.getEntriesByName('chart-drawn').map(e => Math.round(e.startTime))
+    return {
+      domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
+      load: Math.round(nav.loadEventEnd),
+      ...(charts.length ? { firstChart: Math.min(...charts), lastChart: Math.max(...charts) } : {}),
+    }
   })
 }
 

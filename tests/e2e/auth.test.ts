@@ -160,6 +160,12 @@ describe('API keys', () => {
     expect((await send('/api/v1/admin/keys', admin.session!, 'POST', { name: '', role: 'viewer' })).body.data.issues[0].path).toBe('name')
   })
 
+  it('an /api/v1 path with no route is a 404, not a sign-in page', async () => {
+    const res = await fetch('/api/v1/no-such-route', auth(portal.keys.admin))
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toMatch(/json/)
+  })
+
   it('works with an admin API key as well as a session', async () => {
     const res = await fetch('/api/v1/admin/keys', auth(portal.keys.admin))
     expect(res.status).toBe(200)
