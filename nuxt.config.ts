@@ -12,11 +12,6 @@ export default defineNuxtConfig({
   typescript: { strict: true },
   // Every value here can be set from the environment as NUXT_<NAME> (NUXT_DATABASE_PATH, ...).
   runtimeConfig: {
-    databasePath: 'data/portal.db',
-    migrationsDir: 'drizzle',
-    seedDemo: true,
-    bootstrapAdminKey: '',
-    slowQueryMs: 50,
     // The first admin user (server/plugins/users.ts); without a password one is generated and printed once.
     bootstrapAdminEmail: 'admin@example.com',
     bootstrapAdminPassword: '',
@@ -24,6 +19,11 @@ export default defineNuxtConfig({
     // Browsers send a Secure cookie over https and to localhost only: NUXT_SESSION_COOKIE_SECURE=false
     // allows signing in over plain http elsewhere.
     session: { maxAge: 60 * 60 * 12, password: '', cookie: { sameSite: 'lax', secure: true } },
+    databasePath: 'data/portal.db',
+    migrationsDir: 'drizzle',
+    seedDemo: true,
+    bootstrapAdminKey: '',
+    slowQueryMs: 50,
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.
