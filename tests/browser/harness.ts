@@ -28,6 +28,8 @@ export interface Portal {
   today: string
   /** GET with the admin key, for probes and checks outside the browser. */
   api: (path: string) => Promise<Response>
+  /** Stops Chromium and the server (also after the file's tests, and when the process exits). */
+  stop: () => Promise<void>
 }
 
 async function freePort(): Promise<number> {
@@ -88,14 +90,20 @@ export async function startPortal(): Promise<Portal> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
-  afterAll(async () => {
+  let stopped = false
+  const stop = async () => {
+    if (stopped) return
+    stopped = true
     await browser.close()
     child.kill('SIGTERM')
     await new Promise(r => (child.exitCode !== null ? r(null) : child.once('exit', r)))
     rmSync(dir, { recursive: true, force: true })
-  })
+  }
+  // afterAll does not run in a file whose tests are all skipped; the exit hook covers that too.
+  afterAll(stop)
+  process.once('exit', () => { if (!stopped) child.kill('SIGKILL') })
   mkdirSync(ARTIFACTS, { recursive: true })
-  return { url, browser, today, api: path => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }) }
+  return { url, browser, today, stop, api: path => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }) }
 }
 
 /** True when the API answers 404 here: the route belongs to a branch not merged yet. */
