@@ -9,9 +9,18 @@ export default defineNuxtConfig({
   srcDir: '.',
   devtools: { enabled: false },
   telemetry: false,
+  // Sign-in for the dashboard: sealed cookie sessions and scrypt password hashes.
+  modules: ['nuxt-auth-utils'],
   typescript: { strict: true },
   // Every value here can be set from the environment as NUXT_<NAME> (NUXT_DATABASE_PATH, ...).
   runtimeConfig: {
+    // The first admin user (server/plugins/users.ts); without a password one is generated and printed once.
+    bootstrapAdminEmail: 'admin@example.com',
+    bootstrapAdminPassword: '',
+    // The cookie is sealed with NUXT_SESSION_PASSWORD (32+ characters); a session lasts 12 hours.
+    // Browsers send a Secure cookie over https and to localhost only: NUXT_SESSION_COOKIE_SECURE=false
+    // allows signing in over plain http elsewhere.
+    session: { maxAge: 60 * 60 * 12, password: '', cookie: { sameSite: 'lax', secure: true } },
     databasePath: 'data/portal.db',
     migrationsDir: 'drizzle',
     seedDemo: true,

@@ -21,6 +21,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          // The same build as e2e; each file starts the server and Debian's Chromium (playwright-core).
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          // One Chromium at a time: the machines that run this have two cores.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 })

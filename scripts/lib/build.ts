@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const OUTPUT_MARKER = join(ROOT, '.output', 'nitro.json')
-const SOURCES = ['server', 'pages', 'components', 'composables', 'layouts', 'app', 'public', 'assets', 'utils', 'drizzle', 'nuxt.config.ts', 'app.vue', 'error.vue', 'package-lock.json']
+const SOURCES = ['server', 'pages', 'components', 'composables', 'layouts', 'middleware', 'app', 'public', 'assets', 'utils', 'drizzle', 'nuxt.config.ts', 'app.vue', 'error.vue', 'package-lock.json']
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0

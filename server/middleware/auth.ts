@@ -1,19 +1,51 @@
-// Auth: API keys (Authorization: Bearer) for /api/v1 and /metrics; 401 without a valid key, 403 when its role is too low.
+// Auth for /api/v1 and /metrics: an API key (Authorization: Bearer) or, without one, the dashboard's session cookie; 401 without valid credentials, 403 when the role is too low.
+import type { H3Event } from 'h3'
 import { getRequestURL } from 'h3'
 import { bearerToken, requiredRole } from '../services/auth/policy.ts'
-import { roleAllows, verifyApiKey } from '../services/auth/api-keys.ts'
+import { roleAllows, verifyApiKey, type Principal } from '../services/auth/api-keys.ts'
+import { activeUser } from '../services/auth/users.ts'
 
-export default defineEventHandler((event) => {
+export default defineEventHandler(async (event) => {
   const need = requiredRole(event.method, getRequestURL(event).pathname)
   if (!need) return
   const key = bearerToken(getRequestHeader(event, 'authorization'))
-  const principal = key ? verifyApiKey(key) : undefined
+  const cookie = !key && hasSessionCookie(event)
+  const principal = key ? verifyApiKey(key) : cookie ? await sessionPrincipal(event) : undefined
   if (!principal) {
     setResponseHeader(event, 'WWW-Authenticate', 'Bearer realm="api"')
-    throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: key ? 'Unknown or revoked API key' : 'An API key is required (Authorization: Bearer <key>)' })
+    const message = key ? 'Unknown or revoked API key' : cookie ? 'Your session has ended; sign in again' : 'An API key is required (Authorization: Bearer <key>) or a signed-in session'
+    throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message })
   }
   if (!roleAllows(principal.role, need)) {
-    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: `This needs the ${need} role; the key has ${principal.role}` })
+    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: `This needs the ${need} role; the ${principal.kind === 'key' ? 'key' : 'user'} has ${principal.role}` })
+  }
+  // A cookie travels with requests other sites make; a write must come from this origin.
+  if (principal.kind === 'user' && !['GET', 'HEAD'].includes(event.method) && isCrossSite(event)) {
+    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Cross-site requests cannot write with a session cookie' })
   }
   event.context.auth = principal
 })
+
+function hasSessionCookie(event: H3Event): boolean {
+  return Boolean(getCookie(event, String(useRuntimeConfig(event).session?.name || 'nuxt-session')))
+}
+
+/** The signed-in user, read fresh so a disabled user or a changed role takes effect at once. */
+async function sessionPrincipal(event: H3Event): Promise<Principal | undefined> {
+  const session = await getUserSession(event)
+  const id = (session.user as { id?: unknown } | undefined)?.id
+  const user = typeof id === 'number' ? activeUser(id) : undefined
+  return user ? { kind: 'user', id: user.id, role: user.role } : undefined
+}
+
+function isCrossSite(event: H3Event): boolean {
+  if (getRequestHeader(event, 'sec-fetch-site') === 'cross-site') return true
+  const origin = getRequestHeader(event, 'origin')
+  if (!origin) return false
+  try {
+    return new URL(origin).host !== getRequestHost(event, { xForwardedHost: false })
+  }
+  catch {
+    return true
+  }
+}

@@ -94,3 +94,35 @@ const activeAdmins = defineQuery<Record<string, never>, { n: number }>('apiKeys.
 export function hasActiveAdminKey(): boolean {
   return activeAdmins.get({})!.n > 0
 }
+
+export interface ApiKeyInfo {
+  id: number
+  name: string
+  prefix: string
+  role: Role
+  createdAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
+}
+
+interface ApiKeyInfoRow { id: number, name: string, prefix: string, role: Role, createdAt: number, lastUsedAt: number | null, revokedAt: number | null }
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+const toInfo = (r: ApiKeyInfoRow): ApiKeyInfo => ({ ...r, createdAt: iso(r.createdAt)!, lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) })
+
+const INFO_COLUMNS = 'id, name, prefix, role, created_at AS createdAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt'
+
+const listKeys = defineQuery<Record<string, never>, ApiKeyInfoRow>('apiKeys.list',
+  `SELECT ${INFO_COLUMNS} FROM api_keys ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC`)
+
+const infoById = defineQuery<{ id: number }, ApiKeyInfoRow>('apiKeys.byId', `SELECT ${INFO_COLUMNS} FROM api_keys WHERE id = @id`)
+
+/** Every key without its hash: active keys first, newest first. */
+export function listApiKeys(): ApiKeyInfo[] {
+  return listKeys.all({}).map(toInfo)
+}
+
+export function getApiKeyInfo(id: number): ApiKeyInfo | undefined {
+  const row = infoById.get({ id })
+  return row ? toInfo(row) : undefined
+}

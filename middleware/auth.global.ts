@@ -1,0 +1,20 @@
+// Pages need a signed-in user; /admin pages need the admin role. The API checks the same again
+// for every request, so this only decides what to show.
+import { safeRedirect } from '~/utils/redirect'
+
+export default defineNuxtRouteMiddleware((to) => {
+  // An /api path that reached the pages is an API route that does not exist: a 404, not a sign-in.
+  if (to.path === '/api' || to.path.startsWith('/api/')) {
+    return abortNavigation(createError({ statusCode: 404, statusMessage: 'Not Found', message: `No API route ${to.path}` }))
+  }
+  const { loggedIn, user } = useUserSession()
+  if (to.path === '/login') {
+    return loggedIn.value ? navigateTo(safeRedirect(to.query.redirect)) : undefined
+  }
+  if (!loggedIn.value) {
+    return navigateTo({ path: '/login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } })
+  }
+  if ((to.path === '/admin' || to.path.startsWith('/admin/')) && (user.value as { role?: string } | null)?.role !== 'admin') {
+    return abortNavigation(createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'The operations pages need the admin role.' }))
+  }
+})

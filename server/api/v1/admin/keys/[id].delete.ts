@@ -1,0 +1,14 @@
+// Revokes an API key at once; 404 when there is no such key, 409 when it is already revoked.
+import { getApiKeyInfo, revokeApiKey } from '../../../../services/auth/api-keys.ts'
+import { idParam } from '../../../../services/schemas.ts'
+
+export default defineEventHandler((event) => {
+  const { id } = parseParams(event, idParam)
+  if (!revokeApiKey(id)) {
+    const key = getApiKeyInfo(id)
+    if (!key) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No API key with id ${id}` })
+    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'This key is already revoked' })
+  }
+  audit(event, 'apiKeys.revoke', `key:${id}`)
+  return getApiKeyInfo(id)
+})

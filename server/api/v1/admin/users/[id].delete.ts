@@ -1,0 +1,23 @@
+// Revokes a user: disables it, which ends its sessions at their next request.
+import { disableUser } from '../../../../services/auth/users.ts'
+import { idParam } from '../../../../services/schemas.ts'
+
+const CONFLICTS = {
+  'already-disabled': 'This user is already disabled',
+  'last-admin': 'This is the last active admin; create another admin first',
+} as const
+
+export default defineEventHandler((event) => {
+  const { id } = parseParams(event, idParam)
+  const self = event.context.auth
+  if (self?.kind === 'user' && self.id === id) {
+    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'You cannot disable your own account' })
+  }
+  const result = disableUser(id)
+  if (!result.ok) {
+    if (result.reason === 'not-found') throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No user with id ${id}` })
+    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: CONFLICTS[result.reason] })
+  }
+  audit(event, 'users.disable', `user:${id}`)
+  return result.user
+})

@@ -1,0 +1,3 @@
+import { listUsers } from '../../../../services/auth/users.ts'
+
+export default defineEventHandler(() => ({ data: listUsers() }))

@@ -1,0 +1,165 @@
+// Pages whose API comes from other branches (health data, correlations, the operations API).
+// Each group probes its API first and is skipped while the route answers 404, so these run as
+// soon as the branches are merged, without changes here.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ADMIN, ADMIN_KEY, apiMissing, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
+
+const portal = await startPortal()
+const missing = {
+  health: await apiMissing(portal, '/api/v1/health-data/summary'),
+  people: await apiMissing(portal, '/api/v1/people'),
+  correlations: await apiMissing(portal, '/api/v1/correlations'),
+  adminHealth: await apiMissing(portal, '/api/v1/admin/health'),
+  routes: await apiMissing(portal, '/api/v1/admin/routes'),
+  cache: await apiMissing(portal, '/api/v1/admin/cache/stats'),
+  queries: await apiMissing(portal, '/api/v1/admin/queries'),
+  indexes: await apiMissing(portal, '/api/v1/admin/indexes'),
+  jobs: await apiMissing(portal, '/api/v1/admin/jobs'),
+  alerts: await apiMissing(portal, '/api/v1/admin/alerts'),
+}
+// With every API missing, every test here is skipped and vitest runs no hooks: stop at once.
+if (Object.values(missing).every(Boolean)) await portal.stop()
+const timings: Record<string, unknown> = {}
+let admin: Session
+
+beforeAll(async () => {
+  admin = await openSession(portal)
+  await signIn(admin.page, ADMIN.email, ADMIN.password)
+})
+
+// Each test answers for the console errors of its own pages.
+beforeEach(() => {
+  if (admin) admin.errors.length = 0
+})
+
+async function open(path: string, name: string) {
+  const wall = await visit(admin.page, path, admin.scripts)
+  const charts = await admin.page.locator('canvas').count() > 0
+  timings[name] = { wallMs: wall, ...(await navigationTiming(admin.page)), js: await pageJs(portal, admin.context, path, charts), jsWithPrefetch: jsShipped(admin.scripts) }
+  writeFileSync(join(ARTIFACTS, 'timings-operations.json'), `${JSON.stringify(timings, null, 2)}\n`)
+}
+
+/** Correlations exist once the recompute job has run over the seeded people. */
+async function computeCorrelations(): Promise<void> {
+  const res = await fetch(`${portal.url}/api/v1/correlations/recompute`, { method: 'POST', headers: { 'authorization': `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: '{}' })
+  expect(res.status).toBe(202)
+  const { jobId } = await res.json() as { jobId: number }
+  const deadline = Date.now() + 60_000
+  let status = 'queued'
+  while (Date.now() < deadline && (status === 'queued' || status === 'running')) {
+    await new Promise(r => setTimeout(r, 500))
+    status = ((await (await portal.api(`/api/v1/jobs/${jobId}`)).json()) as { status: string }).status
+  }
+  expect(status).toBe('succeeded')
+}
+
+describe.skipIf(missing.health || missing.people)('health data', () => {
+  it('draws a person\'s metric with its band and keeps the choice in the URL', async () => {
+    await open('/health', 'health')
+    const [ink] = await canvasInk(admin.page, 1)
+    expect(ink).toBeGreaterThan(500)
+    const metric = admin.page.getByRole('combobox', { name: 'Metric' })
+    const other = (await metric.locator('option').evaluateAll(os => os.map(o => (o as HTMLOptionElement).value)))[1]!
+    await metric.selectOption(other)
+    await admin.page.waitForURL(u => u.searchParams.get('metric') === other)
+    await canvasInk(admin.page, 1)
+    expect(admin.errors).toEqual([])
+    await screenshot(admin.page, 'health')
+  })
+})
+
+describe.skipIf(missing.correlations || missing.people)('correlations', () => {
+  beforeAll(computeCorrelations, 90_000)
+
+  it('lists correlations, sorts them, and plots the selected pair\'s days', async () => {
+    await open('/correlations?significant=false', 'correlations')
+    const rows = admin.page.getByTestId('correlations-table').locator('tbody tr')
+    await expect.poll(() => rows.count()).toBeGreaterThan(0)
+    await admin.page.getByRole('button', { name: /^n/ }).click()
+    const ns = (await rows.locator('td:nth-child(5)').allTextContents()).map(Number)
+    expect(ns).toEqual([...ns].sort((a, b) => b - a))
+    await rows.first().locator('a').click()
+    await admin.page.waitForURL(u => u.searchParams.has('selected'))
+    const [ink] = await canvasInk(admin.page, 1)
+    expect(ink).toBeGreaterThan(100)
+    expect(admin.errors).toEqual([])
+    await screenshot(admin.page, 'correlations')
+  })
+
+  it('marks intake days on the health chart from the correlation\'s pairs', async () => {
+    const list = await (await portal.api('/api/v1/correlations')).json() as { data: { personId: string, metric: string, supplementId: string }[] }
+    expect(list.data.length).toBeGreaterThan(0)
+    const c = list.data[0]!
+    await open(`/health?personId=${c.personId}&metric=${c.metric}&supplementId=${c.supplementId}`, 'health-intake')
+    await expect.poll(() => admin.page.locator('.chart-summary').first().textContent()).toMatch(/taken on \d+ days/)
+    expect(admin.errors).toEqual([])
+    await screenshot(admin.page, 'health-intake')
+  })
+})
+
+const opsPages = [
+  ['adminHealth', '/admin/health', 'health-checks', 0],
+  ['routes', '/admin/routes', 'routes-table', 1],
+  ['cache', '/admin/cache', 'cache-namespaces', 2],
+  ['queries', '/admin/queries', 'queries-table', 0],
+  ['indexes', '/admin/indexes', null, 0],
+  ['jobs', '/admin/jobs', null, 0],
+  ['alerts', '/admin/alerts', null, 0],
+] as const
+
+describe('operations pages', () => {
+  for (const [api, path, table, charts] of opsPages) it.skipIf(missing[api])(`${path} shows its data without console errors`, async () => {
+    // Some traffic, so routes, cache and queries have something to show.
+    for (const p of ['/api/v1/claims?limit=5', '/api/v1/claims/metrics', '/api/v1/claims/metrics', '/api/v1/providers']) await portal.api(p)
+    await open(path, path.slice(1).replace('/', '-'))
+    if (table) await expect.poll(() => admin.page.getByTestId(table).locator('tbody tr').count()).toBeGreaterThan(0)
+    if (charts) expect((await canvasInk(admin.page, charts)).every(ink => ink > 0)).toBe(true)
+    expect(admin.errors).toEqual([])
+    await screenshot(admin.page, path.slice(1).replace('/', '-'))
+  })
+
+  it.skipIf(missing.queries)('refreshes every 5 s without a loading flash or losing the scroll position', async () => {
+    await open('/admin/queries', 'admin-queries')
+    await admin.page.setViewportSize(PHONE)
+    await admin.page.evaluate(() => {
+      const w = window as unknown as { flashes: number }
+      w.flashes = 0
+      new MutationObserver(() => { if (document.querySelector('.state-loading')) w.flashes++ }).observe(document.body, { subtree: true, childList: true })
+      window.scrollTo(0, 400)
+    })
+    const refreshed = await admin.page.locator('.subnav-row .muted').textContent()
+    await expect.poll(() => admin.page.locator('.subnav-row .muted').textContent(), { timeout: 12_000 }).not.toBe(refreshed)
+    expect(await admin.page.evaluate(() => window.scrollY)).toBe(400)
+    expect(await admin.page.evaluate(() => (window as unknown as { flashes: number }).flashes)).toBe(0)
+    await admin.page.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  it.skipIf(missing.queries)('names the slowest query and the index it uses', async () => {
+    await open('/admin/queries', 'admin-queries')
+    const stats = await (await portal.api('/api/v1/admin/queries')).json() as { queries: { name: string }[] }
+    const panel = admin.page.getByTestId('slowest-query')
+    expect(stats.queries.map(q => q.name)).toContain(await panel.locator('strong').textContent())
+    const index = panel.locator('a[href^="/admin/indexes#idx-"]').first()
+    if (await index.count()) {
+      const name = (await index.textContent())!.trim()
+      await index.click()
+      await admin.page.waitForURL(u => u.pathname === '/admin/indexes')
+      await expect.poll(() => admin.page.locator(`[id="idx-${name}"]`).count()).toBe(1)
+    }
+  })
+})
+
+describe('at 390 px wide', () => {
+  const pages = [['/health', missing.health || missing.people], ['/correlations', missing.correlations || missing.people], ['/admin/health', missing.adminHealth], ['/admin/queries', missing.queries]] as const
+  for (const [path, skip] of pages) it.skipIf(skip)(`${path} fits the screen`, async () => {
+    const s = await openSession(portal, PHONE)
+    await signIn(s.page, ADMIN.email, ADMIN.password)
+    await visit(s.page, path)
+    expect(await s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+    expect(s.errors).toEqual([])
+    await screenshot(s.page, `${path.slice(1).replace('/', '-')}-390`)
+    await s.context.close()
+  })
+})

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { describeFilters, dollarsToCents, filtersFromQuery, filtersToApi, filtersToQuery, nextStack, previousPage } from '../../utils/claims-query.ts'
+import { claimsCsvHeader, claimsCsvLines, csvCell } from '../../utils/csv.ts'
+
+describe('claims filters in the URL', () => {
+  it('reads a route query, dropping unknown statuses and sorts', () => {
+    const f = filtersFromQuery({ status: ['denied', 'bogus', 'denied', 'paid'], payer: 'Aetna', sort: 'DROP TABLE', providerId: ['7', '8'] })
+    expect(f.status).toEqual(['denied', 'paid'])
+    expect(f.payer).toBe('Aetna')
+    expect(f.providerId).toBe('7')
+    expect(f.sort).toBe('-dateOfService')
+  })
+
+  it('writes back only what is set, keeping the cursor last', () => {
+    const f = filtersFromQuery({ status: 'denied', sort: '-billedCents', payer: '  ' })
+    expect(filtersToQuery(f)).toEqual({ status: 'denied', sort: '-billedCents' })
+    expect(filtersToQuery(filtersFromQuery({}), 'abc')).toEqual({ cursor: 'abc' })
+    expect(filtersToQuery({ ...f, status: ['denied', 'appealed'] })).toMatchObject({ status: ['denied', 'appealed'] })
+  })
+
+  it('round-trips through the URL unchanged', () => {
+    const query = { status: ['denied', 'appealed'], providerId: '12', from: '2026-01-01', to: '2026-03-31', minBilled: '100', sort: 'billedCents' }
+    expect(filtersToQuery(filtersFromQuery(query))).toEqual(query)
+  })
+
+  it('builds the API query: dollars to cents, reason upper-cased', () => {
+    const f = filtersFromQuery({ minBilled: '1,250.50', maxBilled: 'lots', denialReason: 'co-16', status: 'denied' })
+    expect(filtersToApi(f)).toEqual({ sort: '-dateOfService', status: ['denied'], denialReason: 'CO-16', minBilledCents: 125050 })
+    expect(dollarsToCents('$99')).toBe(9900)
+    expect(dollarsToCents('1.234')).toBeUndefined()
+    expect(describeFilters(f)).toBe('denied, CO-16, billed 1,250.50–lots')
+    expect(describeFilters(filtersFromQuery({}))).toBe('all claims')
+  })
+
+  it('keeps a stack of earlier cursors for Previous', () => {
+    let stack: string[] = []
+    stack = nextStack(stack, '')
+    stack = nextStack(stack, 'c2')
+    expect(previousPage(stack)).toEqual({ cursor: 'c2', stack: [''] })
+    expect(previousPage([''])).toEqual({ cursor: '', stack: [] })
+    expect(previousPage([])).toEqual({ cursor: '', stack: [] })
+  })
+})
+
+describe('CSV export', () => {
+  it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
+    expect(csvCell('plain')).toBe('plain')
+    expect(csvCell('a,b')).toBe('"a,b"')
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""')
+    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"')
+    expect(csvCell('-1')).toBe("'-1")
+    expect(csvCell(-1)).toBe('-1')
+    expect(csvCell(null)).toBe('')
+  })
+
+  it('writes claims in the header\'s column order', () => {
+    expect(claimsCsvHeader()).toBe('id,source,sourceId,providerId,payer,patientRef,cptCode,dateOfService,submittedAt,status,denialReason,billedCents,paidCents\r\n')
+    const row = { paidCents: 0, id: 7, source: 'ehr', sourceId: 'A,1', providerId: 3, payer: 'Aetna', patientRef: 'PT1', cptCode: '99213', dateOfService: '2026-01-02', submittedAt: '2026-01-03T00:00:00.000Z', status: 'denied', denialReason: 'CO-16', billedCents: 1200 }
+    expect(claimsCsvLines([row])).toBe('7,ehr,"A,1",3,Aetna,PT1,99213,2026-01-02,2026-01-03T00:00:00.000Z,denied,CO-16,1200,0\r\n')
+  })
+})
