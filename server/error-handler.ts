@@ -6,7 +6,8 @@ import { classifyUnexpected } from './services/errors.ts'
 export default function apiErrorHandler(error: unknown, event: H3Event) {
   const path = event.path ?? ''
   if (!path.startsWith('/api/') && !path.startsWith('/metrics') && !path.startsWith('/readyz')) return
-  const classified = classifyUnexpected((error as { cause?: unknown }).cause ?? error)
+  // The error itself first: an h3 404 (an unknown /api path) wraps a cause that carries no status.
+  const classified = classifyUnexpected(error)
   if (!classified) return
   if (classified.statusCode >= 500 && classified.statusCode !== 503) console.error('[api]', event.method, path.split('?')[0], error)
   setResponseStatus(event, classified.statusCode, classified.statusMessage)
