@@ -24,6 +24,9 @@ export default defineNuxtConfig({
     slowRequestMs: 1000,
     alertWebhookUrl: '',
     alertIntervalMs: 15_000,
+    // Benchmark fixture only (server/plugins/bench-routes.ts): off, and unreachable, unless set.
+    benchRoutes: false,
+    benchStaticFile: '',
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.
