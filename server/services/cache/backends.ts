@@ -7,13 +7,15 @@ import { createStorage, type Storage } from 'unstorage'
 import lruCacheDriver from 'unstorage/drivers/lru-cache'
 import redisDriver from 'unstorage/drivers/redis'
 import type Redis from 'ioredis'
+import type { LRUCache } from 'lru-cache'
 
 export const REDIS_TIMEOUT_MS = 250
 /** After a failed or slow call, Redis is skipped for this long before it is tried again. */
 export const REDIS_BACKOFF_MS = 1000
 
-export function lruStorage(maxEntries: number, maxBytes: number): Storage {
-  return createStorage({
+/** The bounded in-process store, and its LRU for synchronous reads on the HIT path (same entries, same recency). */
+export function lruStorage(maxEntries: number, maxBytes: number): { storage: Storage, lru: LRUCache<string, unknown> } {
+  const storage = createStorage({
     driver: lruCacheDriver({
       max: maxEntries,
       maxSize: maxBytes,
@@ -21,6 +23,7 @@ export function lruStorage(maxEntries: number, maxBytes: number): Storage {
       sizeCalculation: (value: unknown, key: string) => key.length + (typeof value === 'string' ? value.length : 1024),
     }),
   })
+  return { storage, lru: storage.getMount('').driver.getInstance!() as LRUCache<string, unknown> }
 }
 
 export class RedisUnavailable extends Error {}

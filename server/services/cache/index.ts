@@ -10,6 +10,7 @@
 // later, so an invalidation anywhere is seen everywhere within a second. When Redis fails,
 // requests are answered from an in-process LRU (or computed), never with an error.
 import { randomBytes } from 'node:crypto'
+import type { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
 import { lruStorage, RedisBackend } from './backends.ts'
 import { entryKey, etagOf } from './keys.ts'
@@ -58,6 +59,8 @@ interface Layer {
 
 interface State {
   local: Storage
+  /** The LRU behind `local`: read directly on the request path (no promise, no key normalising; our keys are already normal). */
+  lru: LRUCache<string, unknown>
   redis?: RedisBackend
   localGenerations: Map<string, number>
   remoteGenerations: Map<string, { value: string, checkedAt: number }>
@@ -69,8 +72,10 @@ interface State {
 let state = createState({})
 
 function createState(options: CacheOptions): State {
+  const { storage, lru } = lruStorage(options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES)
   return {
-    local: lruStorage(options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES),
+    local: storage,
+    lru,
     redis: options.redisUrl ? new RedisBackend(options.redisUrl, options.prefix || 'portal') : undefined,
     localGenerations: new Map(),
     remoteGenerations: new Map(),
@@ -113,9 +118,10 @@ export function redisStatus(): { connected: boolean, errors: number, pendingInva
 
 export async function cached<T>(namespace: Namespace, input: unknown, compute: () => T | Promise<T>): Promise<CacheResult<T>> {
   const counters = countersOf(namespace)
-  const layer = await layerFor(namespace)
+  // Without Redis the lookup is synchronous: a HIT awaits nothing.
+  const layer = state.redis ? await layerFor(namespace) : localLayer(namespace)
   const key = entryKey(namespace, CACHE_VERSION, layer.generation, input)
-  const entry = await read(layer, key)
+  const entry = layer.remote ? await read(layer, key) : readLocal(key)
   const now = Date.now()
   if (entry && now < entry.freshUntil) {
     counters.hits++
@@ -205,6 +211,10 @@ async function layerFor(namespace: string): Promise<Layer> {
     const generation = await remoteGeneration(redis, namespace)
     if (generation !== undefined) return { storage: redis.storage, remote: true, generation }
   }
+  return localLayer(namespace)
+}
+
+function localLayer(namespace: string): Layer {
   return { storage: state.local, remote: false, generation: `l${state.localGenerations.get(namespace) ?? 0}` }
 }
 
@@ -244,6 +254,11 @@ async function read(layer: Layer, key: string): Promise<Entry | undefined> {
   catch {
     return undefined
   }
+  return typeof raw === 'string' ? decode(raw) : undefined
+}
+
+function readLocal(key: string): Entry | undefined {
+  const raw = state.lru.get(key)
   return typeof raw === 'string' ? decode(raw) : undefined
 }
 
