@@ -19,8 +19,8 @@ export function lruStorage(maxEntries: number, maxBytes: number): { storage: Sto
     driver: lruCacheDriver({
       max: maxEntries,
       maxSize: maxBytes,
-      // Entries are strings of mostly ASCII JSON: length is a close, cheap measure of bytes.
-      sizeCalculation: (value: unknown, key: string) => key.length + (typeof value === 'string' ? value.length : 1024),
+      // Entries hold a body of mostly ASCII JSON: its length is a close, cheap measure of bytes.
+      sizeCalculation: (value: unknown, key: string) => key.length + 64 + (typeof value === 'string' ? value.length : typeof (value as { body?: unknown })?.body === 'string' ? (value as { body: string }).body.length : 1024),
     }),
   })
   return { storage, lru: storage.getMount('').driver.getInstance!() as LRUCache<string, unknown> }
