@@ -6,7 +6,7 @@ import { DenialPatternsQuery, ListClaimsQuery, MetricsQuery } from '../../server
 import { countsDelta, hitRateOf, tallyCache, type CacheCounts } from '../../scripts/bench/lib/cache-tally.ts'
 import type { MixFacts } from '../../scripts/bench/lib/mix.ts'
 import { canonicalPath, idealHitRate, pathKind, replayCatalogue, replayStream, shuffleParams } from '../../scripts/bench/lib/replay.ts'
-import { cpuPerRequestUs, medianRound, roundOrder, type Round } from '../../scripts/bench/lib/rounds.ts'
+import { cpuPerRequestUs, medianRound, pairedRatio, roundOrder, type Round } from '../../scripts/bench/lib/rounds.ts'
 import { Random } from '../../server/services/seed/random.ts'
 
 const facts: MixFacts = {
@@ -150,5 +150,18 @@ describe('bench alternating rounds', () => {
     expect(cpuPerRequestUs(round(5000, 0.5))).toBe(100)
     expect(cpuPerRequestUs(round(2500, 0.25))).toBe(100)
     expect(cpuPerRequestUs(round(0, 0))).toBeNaN()
+  })
+})
+
+describe('bench paired rounds', () => {
+  const r = (reqPerSec: number): Round => ({ reqPerSec, p50: 1, p95: 1, p99: 1, bytesPerResponse: 1, serverCpu: 0.5, generatorCpu: 0.5, failed: 0 })
+
+  it('takes the median of the per-round ratios, not the ratio of the medians', () => {
+    // A slow stretch hit round 3 of both sides: the pairs say 0.4, 0.5, 0.5; the medians of each side, 400 ÷ 900.
+    const stack = [r(400), r(450), r(100)]
+    const bare = [r(1000), r(900), r(200)]
+    expect(pairedRatio(stack, bare, x => x.reqPerSec)).toBe(0.5)
+    expect(medianRound(stack).reqPerSec / medianRound(bare).reqPerSec).toBeCloseTo(0.444, 3)
+    expect(pairedRatio([r(1)], [r(0)], x => x.reqPerSec)).toBeNaN()
   })
 })

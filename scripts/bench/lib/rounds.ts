@@ -54,6 +54,15 @@ export function medianRound(rounds: readonly Round[]): Round {
   }
 }
 
+/**
+ * The median over the rounds of a[r] ÷ b[r] for one figure. Rounds of two sides run back to back,
+ * so each pair saw about the same machine: steadier on a shared machine than a ratio of medians.
+ */
+export function pairedRatio(a: readonly Round[], b: readonly Round[], figure: (r: Round) => number): number {
+  const ratios = a.map((r, i) => (b[i] ? figure(r) / figure(b[i]!) : Number.NaN)).filter(Number.isFinite)
+  return ratios.length ? median(ratios) : Number.NaN
+}
+
 /** The order of the sides in round r: forwards on even rounds, backwards on odd ones, so no side always goes first. */
 export function roundOrder(sides: number, round: number): number[] {
   const order = Array.from({ length: sides }, (_, i) => i)
