@@ -14,7 +14,7 @@ export const REDIS_TIMEOUT_MS = 250
 export const REDIS_BACKOFF_MS = 1000
 
 /** The bounded in-process store, and its LRU for synchronous reads on the HIT path (same entries, same recency). */
-export function lruStorage(maxEntries: number, maxBytes: number): { storage: Storage, lru: LRUCache<string, unknown> } {
+export function lruStorage(maxEntries: number, maxBytes: number): { storage: Storage, lru: LRUCache<string, object> } {
   const storage = createStorage({
     driver: lruCacheDriver({
       max: maxEntries,
@@ -23,7 +23,7 @@ export function lruStorage(maxEntries: number, maxBytes: number): { storage: Sto
       sizeCalculation: (value: unknown, key: string) => key.length + 64 + (typeof value === 'string' ? value.length : typeof (value as { body?: unknown })?.body === 'string' ? (value as { body: string }).body.length : 1024),
     }),
   })
-  return { storage, lru: storage.getMount('').driver.getInstance!() as LRUCache<string, unknown> }
+  return { storage, lru: storage.getMount('').driver.getInstance!() as LRUCache<string, object> }
 }
 
 export class RedisUnavailable extends Error {}

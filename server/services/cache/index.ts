@@ -60,7 +60,7 @@ interface Layer {
 interface State {
   local: Storage
   /** The LRU behind `local`: read directly on the request path (no promise, no key normalising; our keys are already normal). */
-  lru: LRUCache<string, unknown>
+  lru: LRUCache<string, object>
   redis?: RedisBackend
   localGenerations: Map<string, number>
   remoteGenerations: Map<string, { value: string, checkedAt: number }>
