@@ -41,6 +41,9 @@ export default defineNuxtConfig({
     jobPollMs: 1000,
     jobRetryBaseMs: 5000,
     jobTimeoutMs: 30 * 60 * 1000,
+    // Benchmark fixture only (server/plugins/bench-routes.ts): off, and unreachable, unless set.
+    benchRoutes: false,
+    benchStaticFile: '',
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.

@@ -14,14 +14,17 @@ import { runLoad } from './lib/load.ts'
 import { detectPinning, machineInfo, pinSelf } from './lib/machine.ts'
 import { writeReport, type BenchReport, type ScenarioResult } from './lib/report.ts'
 import { startPortal, type RunningServer } from './lib/server.ts'
+import { cacheReplay } from './scenarios/cache-replay.ts'
+import { cacheStack } from './scenarios/cache-stack.ts'
 import { depth } from './scenarios/depth.ts'
 import { endpoints } from './scenarios/endpoints.ts'
 import { ingest } from './scenarios/ingest.ts'
+import { measurementCost } from './scenarios/measurement-cost.ts'
 import { physical } from './scenarios/physical.ts'
 import { queryLayer } from './scenarios/query-layer.ts'
 
 // In-process scenarios first (the server is idle), ingest last (it stops the shared server).
-const SCENARIOS: Scenario[] = [queryLayer, depth, endpoints, physical, ingest]
+const SCENARIOS: Scenario[] = [queryLayer, depth, endpoints, physical, cacheStack, cacheReplay, measurementCost, ingest]
 
 /** The bench database's own admin key, made by the server at start (NUXT_BOOTSTRAP_ADMIN_KEY). */
 const ADMIN_KEY = 'ap_bench-local-admin-key-not-a-secret-0123456789'
@@ -37,7 +40,7 @@ const { values } = parseArgs({
 })
 
 if (values.list) {
-  for (const s of SCENARIOS) console.info(`${s.name.padEnd(12)} ${s.summary}`)
+  for (const s of SCENARIOS) console.info(`${s.name.padEnd(13)} ${s.summary}`)
   process.exit(0)
 }
 
@@ -101,6 +104,9 @@ const ctx: BenchContext = {
       warmupS: options.warmupS ?? warmupS,
       source: options.source,
       countCacheHits: options.countCacheHits ?? true,
+      revalidate: options.revalidate,
+      amount: options.amount,
+      cacheDetail: options.cacheDetail,
     })
   },
   log(message) {

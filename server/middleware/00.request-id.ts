@@ -5,8 +5,9 @@ const VALID_ID = /^[\w.-]{8,128}$/
 
 export default defineEventHandler((event) => {
   if (!event.path.startsWith('/api/')) return
-  const incoming = getRequestHeader(event, 'x-request-id')
-  const id = incoming && VALID_ID.test(incoming) ? incoming : randomUUID()
+  // Node's own header (duplicates joined with ", ", which VALID_ID refuses); h3's getRequestHeader would copy them all first.
+  const incoming = event.node.req.headers['x-request-id']
+  const id = typeof incoming === 'string' && VALID_ID.test(incoming) ? incoming : randomUUID()
   event.context.requestId = id
   setResponseHeader(event, 'X-Request-Id', id)
 })

@@ -38,6 +38,7 @@ describe('cached()', () => {
     expect((await cached('claims:list', { b: [2, 3], a: 1 }, c.compute)).status).toBe('HIT')
     expect((await cached('claims:list', { a: 2, b: [2, 3] }, c.compute)).status).toBe('MISS')
     expect(stableStringify({ b: 1, a: { d: 2, c: undefined } })).toBe('{"a":{"d":2},"b":1}')
+    expect(stableStringify({ s: ['b', 'a'], n: [{ y: 1, x: null }], e: [], o: {} })).toBe('{"e":[],"n":[{"x":null,"y":1}],"o":{},"s":["b","a"]}')
     expect(hashInput({ patientRef: 'PT-123' })).not.toContain('PT-123')
   })
 

@@ -16,6 +16,12 @@ export interface LoadOptions {
   /** Default true; the bare server of the physical-limit scenario has no cache to count. */
   countCacheHits?: boolean
   origin?: string
+  /** Send `Cache-Control: no-cache` (default true); the cache scenarios send none. */
+  revalidate?: boolean
+  /** Exactly this many requests instead of a duration (a replay of a fixed trace). */
+  amount?: number
+  /** X-Cache counts and latencies per status and endpoint (LoadResult.cache). */
+  cacheDetail?: boolean
 }
 
 export interface BenchContext {

@@ -2,8 +2,10 @@
 // the measured autocannon run, and prints a LoadResult as one JSON line. Latencies are kept per
 // response and summarised here, because autocannon's own summary has no p95.
 import { createRequire } from 'node:module'
+import { NO_CACHE_HEADER, tallyCache } from './cache-tally.ts'
 import type { LoadResult, LoadSpec } from './load.ts'
 import { listSortOf, requestMix } from './mix.ts'
+import { replayStream } from './replay.ts'
 import { summarize } from './stats.ts'
 
 type Headers = Record<string, string | string[]>
@@ -34,6 +36,7 @@ async function readStdin(): Promise<string> {
 
 function pathStream(spec: LoadSpec): () => string {
   if (spec.source.kind === 'mix') return requestMix(spec.source.mix, spec.source.facts, spec.source.seed)
+  if (spec.source.kind === 'replay') return replayStream(spec.source.facts, spec.source.replay)
   const paths = spec.source.paths
   let i = 0
   return () => paths[i++ % paths.length]!
@@ -45,11 +48,13 @@ async function run(spec: LoadSpec, next: () => string, durationS: number) {
   // autocannon calls onResponse (which sees the connection's context) and then, synchronously,
   // emits 'response' with the duration: this carries the path from one to the other.
   let responded = ''
+  let respondedCache = NO_CACHE_HEADER
+  const latencyCache: string[] = []
   let cacheHits = 0
   let bytes = 0
   // A single fixed path needs no per-request hooks: the load generator then spends its core on
   // sending and parsing only, which matters against the bare server (physical-limit scenario).
-  const fixed = spec.source.kind === 'paths' && spec.source.paths.length === 1 && !spec.countCacheHits ? spec.source.paths[0]! : undefined
+  const fixed = spec.source.kind === 'paths' && spec.source.paths.length === 1 && !spec.countCacheHits && !spec.cacheDetail ? spec.source.paths[0]! : undefined
   if (fixed) responded = fixed
   const request: AutocannonRequest = {
     setupRequest: (req, context) => {
@@ -59,38 +64,42 @@ async function run(spec: LoadSpec, next: () => string, durationS: number) {
     },
     onResponse: (_status, _body, context, headers) => {
       responded = context.path ?? ''
-      if (!spec.countCacheHits) return
+      respondedCache = NO_CACHE_HEADER
+      if (!spec.countCacheHits && !spec.cacheDetail) return
       for (const [name, value] of Object.entries(headers)) {
-        if (name.toLowerCase() === 'x-cache' && String(value).toUpperCase().startsWith('HIT')) cacheHits++
+        if (name.toLowerCase() !== 'x-cache') continue
+        respondedCache = String(value).toUpperCase()
+        if (respondedCache.startsWith('HIT')) cacheHits++
       }
     },
   }
   const instance = autocannon({
     url: fixed ? spec.origin + fixed : spec.origin,
     connections: spec.connections,
-    duration: durationS,
+    ...(spec.amount ? { amount: spec.amount } : { duration: durationS }),
     // A cache that honours the request's Cache-Control revalidates instead of answering from memory.
-    headers: { 'cache-control': 'no-cache', ...spec.headers },
+    headers: { ...(spec.revalidate === false ? {} : { 'cache-control': 'no-cache' }), ...spec.headers },
     ...(fixed ? {} : { requests: [request] }),
   })
   instance.on('response', (_client, status, resBytes, ms) => {
     if (status >= 200 && status < 300) {
       latencies.push(ms)
       latencyPaths.push(responded)
+      if (spec.cacheDetail) latencyCache.push(respondedCache)
       bytes += resBytes
     }
   })
   const result = await instance
-  return { result, latencies, latencyPaths, cacheHits, bytes }
+  return { result, latencies, latencyPaths, latencyCache, cacheHits, bytes }
 }
 
 const spec = JSON.parse(await readStdin()) as LoadSpec
 const next = pathStream(spec)
 // The warm-up draws from the same stream, so the measured requests do not repeat its requests.
-if (spec.warmupS > 0) await run(spec, next, spec.warmupS)
+if (spec.warmupS > 0 && !spec.amount) await run(spec, next, spec.warmupS)
 const cpuBefore = process.cpuUsage()
 const started = performance.now()
-const { result, latencies, latencyPaths, cacheHits, bytes } = await run(spec, next, spec.durationS)
+const { result, latencies, latencyPaths, latencyCache, cacheHits, bytes } = await run(spec, next, spec.durationS)
 const wallMs = performance.now() - started
 const cpu = process.cpuUsage(cpuBefore)
 const durationS = wallMs / 1000
@@ -114,5 +123,6 @@ const answer: LoadResult = {
   slowest: order.slice(0, 5).map(i => ({ path: latencyPaths[i]!, ms: latencies[i]! })),
   bySort: bySort && Object.fromEntries(Object.entries(bySort).map(([sort, ms]) => [sort, summarize(ms)])),
   generatorCpu: (cpu.user + cpu.system) / 1000 / wallMs,
+  ...(spec.cacheDetail ? { cache: tallyCache(latencyPaths, latencyCache, latencies) } : {}),
 }
 process.stdout.write(`${JSON.stringify(answer)}\n`)

@@ -5,12 +5,15 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { pinned, type Pinning } from './machine.ts'
 import type { MixFacts, MixName } from './mix.ts'
+import type { ReplaySpec } from './replay.ts'
 import type { LatencySummary } from './stats.ts'
 
 export type RequestSource =
   | { kind: 'mix', mix: MixName, seed: number, facts: MixFacts }
   /** A fixed list of paths, taken in turn (round robin over all connections). */
   | { kind: 'paths', paths: string[] }
+  /** The cache replay's Zipf-skewed trace over a catalogue of cacheable GETs (replay.ts). */
+  | { kind: 'replay', facts: MixFacts, replay: ReplaySpec }
 
 export interface LoadSpec {
   origin: string
@@ -21,6 +24,28 @@ export interface LoadSpec {
   source: RequestSource
   /** Count `X-Cache: HIT` answers (reading every response's headers costs the generator CPU). */
   countCacheHits: boolean
+  /** Send `Cache-Control: no-cache` (default true: the uncached scenarios); false for the cache's own scenarios. */
+  revalidate?: boolean
+  /** Send exactly this many requests (the warm-up and the duration are then ignored). */
+  amount?: number
+  /** Keep X-Cache per response: counts and latencies by status and by endpoint (CacheDetail). */
+  cacheDetail?: boolean
+}
+
+/** Responses counted by X-Cache (`none` when absent), with their latencies. */
+export interface CacheTally {
+  statuses: Record<string, number>
+  latency: LatencySummary
+}
+
+export interface CacheDetail {
+  all: CacheTally
+  /** By endpoint (replay.ts pathKind). */
+  byKind: Record<string, CacheTally>
+  /** Latencies of the answers of each X-Cache status. */
+  byStatus: Record<string, LatencySummary>
+  /** The same counts over the second half of the responses, once the cache has filled. */
+  secondHalf: Record<string, number>
 }
 
 export interface LoadResult {
@@ -43,6 +68,7 @@ export interface LoadResult {
   bySort?: Record<string, LatencySummary>
   /** CPU the load generator used, as a share of its one core: near 1 means it, not the server, was the limit. */
   generatorCpu: number
+  cache?: CacheDetail
 }
 
 const WORKER = join(import.meta.dirname, 'load-worker.ts')

@@ -94,11 +94,12 @@ export async function startProcess(pinning: Pinning, script: string, args: strin
   }
 }
 
-/** The built portal on `dbPath`: no demo seed, the bench's admin key made at start. */
-export function startPortal(pinning: Pinning, dbPath: string, adminKey: string): Promise<RunningServer> {
+/** The built portal on `dbPath`: no demo seed, the bench's admin key made at start (plus any `env`). */
+export function startPortal(pinning: Pinning, dbPath: string, adminKey: string, env: Record<string, string> = {}): Promise<RunningServer> {
   return startProcess(pinning, SERVER_ENTRY, [], {
     NUXT_DATABASE_PATH: dbPath,
     NUXT_SEED_DEMO: 'false',
     NUXT_BOOTSTRAP_ADMIN_KEY: adminKey,
+    ...env,
   }, '/readyz')
 }

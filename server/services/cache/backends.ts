@@ -7,20 +7,23 @@ import { createStorage, type Storage } from 'unstorage'
 import lruCacheDriver from 'unstorage/drivers/lru-cache'
 import redisDriver from 'unstorage/drivers/redis'
 import type Redis from 'ioredis'
+import type { LRUCache } from 'lru-cache'
 
 export const REDIS_TIMEOUT_MS = 250
 /** After a failed or slow call, Redis is skipped for this long before it is tried again. */
 export const REDIS_BACKOFF_MS = 1000
 
-export function lruStorage(maxEntries: number, maxBytes: number): Storage {
-  return createStorage({
+/** The bounded in-process store, and its LRU for synchronous reads on the HIT path (same entries, same recency). */
+export function lruStorage(maxEntries: number, maxBytes: number): { storage: Storage, lru: LRUCache<string, object> } {
+  const storage = createStorage({
     driver: lruCacheDriver({
       max: maxEntries,
       maxSize: maxBytes,
-      // Entries are strings of mostly ASCII JSON: length is a close, cheap measure of bytes.
-      sizeCalculation: (value: unknown, key: string) => key.length + (typeof value === 'string' ? value.length : 1024),
+      // Entries hold a body of mostly ASCII JSON: its length is a close, cheap measure of bytes.
+      sizeCalculation: (value: unknown, key: string) => key.length + 64 + (typeof value === 'string' ? value.length : typeof (value as { body?: unknown })?.body === 'string' ? (value as { body: string }).body.length : 1024),
     }),
   })
+  return { storage, lru: storage.getMount('').driver.getInstance!() as LRUCache<string, object> }
 }
 
 export class RedisUnavailable extends Error {}
