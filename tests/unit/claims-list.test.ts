@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countClaims } from '../../server/services/claims/count.ts'
 import { buildListStatement, listClaims } from '../../server/services/claims/list.ts'
+import { rebuildClaimsRollup } from '../../server/services/claims/rollup.ts'
 import { configurePlanner } from '../../server/services/claims/planner.ts'
 import { ListClaimsQuery } from '../../server/services/claims/schemas.ts'
 import { explain } from '../../server/services/query/index.ts'
@@ -76,9 +77,64 @@ describe('claims list plans at a million claims (EXPLAIN QUERY PLAN)', () => {
   }
 
   it('reads a rare combination through a filter index and sorts it, instead of walking the sort index', () => {
-    const plan = planFor({ providerId: '4', denialReason: 'CO-97', payer: 'Aetna', from: '2026-03-01', to: '2026-03-07', sort: '-billedCents' }, false)
-    expect(plan).toMatch(/USING INDEX idx_claims_(denial|provider|payer)_date/)
+    const plan = planFor({ denialReason: 'CO-97', payer: 'Aetna', from: '2026-03-01', to: '2026-03-07', sort: '-billedCents' }, false)
+    expect(plan).toMatch(/USING INDEX idx_claims_(denial|payer)_date/)
     expect(plan).toMatch(/TEMP B-TREE FOR ORDER BY/)
+  })
+
+  // A provider's amounts follow its specialty (the fixture's provider n bills 10n to 10n+9
+  // dollars), so its claims sit at one stretch of idx_claims_billed: walking that index for
+  // them would step over every other provider's cheaper (or dearer) claims first.
+  it.each(['billedCents', '-billedCents'])('sort=%s with a provider walks the provider\'s own amount order', (sort) => {
+    for (const filters of [{ providerId: '5' }, { providerId: '1', status: 'paid' }, { providerId: '3', payer: 'Cigna', minBilledCents: '3200' }]) {
+      for (const withCursor of [false, true]) {
+        const plan = planFor({ ...filters, sort }, withCursor)
+        expect(plan).toMatch(/SEARCH claims USING INDEX idx_claims_provider_billed \(provider_id=\?/)
+        expect(plan).not.toMatch(/idx_claims_billed\b|TEMP B-TREE/)
+      }
+    }
+    // A provider and an amount range it never bills: the probe finds the provider's claims in
+    // that range (none), instead of walking idx_claims_submitted for matches that never come.
+    const plan = planFor({ providerId: '2', minBilledCents: '3000', maxBilledCents: '5000', sort: '-submittedAt' }, false)
+    expect(plan).toMatch(/idx_claims_provider_billed \(provider_id=\? AND billed_cents>\? AND billed_cents<\?\)/)
+  })
+
+  // submitted_at follows date_of_service, so the claims of a date range sit in one stretch of
+  // idx_claims_submitted; the rollup's per-day submitted_at bounds confine the walk to it.
+  it.each(['submittedAt', '-submittedAt'])('sort=%s with a date range walks only the stretch those days were submitted in', (sort) => {
+    for (const filters of [{ from: '2026-05-01', to: '2026-05-31' }, { from: '2026-06-01' }, { to: '2026-01-31', status: 'paid' }]) {
+      for (const withCursor of [false, true]) {
+        const plan = planFor({ ...filters, sort }, withCursor)
+        expect(plan).toMatch(/SEARCH claims USING INDEX idx_claims_submitted \(submitted_at>\? AND submitted_at<\?\)/)
+        expect(plan).not.toMatch(/TEMP B-TREE/)
+      }
+    }
+    const { params } = buildListStatement(parse({ from: '2026-05-01', to: '2026-05-31', sort }), false)
+    const inMay = all.filter(c => c.dateOfService >= '2026-05-01' && c.dateOfService <= '2026-05-31').map(c => c.submittedAt)
+    expect(params).toMatchObject({ submittedLo: Math.min(...inMay), submittedHi: Math.max(...inMay) })
+  })
+
+  it('walks all of idx_claims_submitted when a day\'s bounds are unknown (written before they were kept)', () => {
+    db.conn.sqlite.exec(`UPDATE claims_daily SET min_submitted_at = NULL, max_submitted_at = NULL WHERE day = '2026-05-10'`)
+    try {
+      const { sql, params } = buildListStatement(parse({ from: '2026-05-01', to: '2026-05-31', sort: 'submittedAt' }), false)
+      expect(sql).not.toMatch(/submitted_at BETWEEN/)
+      expect(params).not.toHaveProperty('submittedLo')
+    }
+    finally {
+      rebuildClaimsRollup(db.conn.sqlite)
+      scaleRollup(333)
+    }
+  })
+
+  // A page after a cursor seeks on both index columns: the rest of the cursor's key
+  // (key = ? AND id < ?), then the keys past it, merged in order without a sort.
+  it.each(SORTS)('sort=%s: a cursor page bounds the index range by the key and the id', (sort) => {
+    for (const filters of [{}, { status: 'denied' }, { providerId: '2' }, { from: '2026-02-01', to: '2026-03-31' }]) {
+      const plan = planFor({ ...filters, sort }, true)
+      expect(plan).toMatch(/SEARCH claims USING INDEX idx_claims_\w+ \((\w+=\? AND )*(date_of_service|billed_cents|submitted_at)=\? AND id[<>]\?\)/)
+      expect(plan).not.toMatch(/TEMP B-TREE/)
+    }
   })
 
   it('walks every page of the common shapes correctly with those plans', () => {

@@ -7,6 +7,13 @@ import { choosePath, type Params, type SortColumn } from './planner.ts'
 import { CLAIM_COLUMNS, toClaim, type Claim, type ClaimRow } from './row.ts'
 import type { ListClaimsQuery } from './schemas.ts'
 
+/** The sort keys' names in the result (CLAIM_COLUMNS' aliases), for ORDER BY of a compound page. */
+const SORT_ALIAS: Record<SortColumn, string> = {
+  date_of_service: 'dateOfService',
+  billed_cents: 'billedCents',
+  submitted_at: 'submittedAt',
+}
+
 const SORT_COLUMN: Record<string, SortColumn> = {
   dateOfService: 'date_of_service',
   billedCents: 'billed_cents',
@@ -36,17 +43,38 @@ export function filterTerms(q: ListClaimsQuery): { terms: string[], params: Para
 
 const statements = new Map<string, NamedQuery<Params, ClaimRow>>()
 
-/** The SQL and name of the statement for this request's shape. */
+/**
+ * The SQL and name of the statement for this request's shape.
+ *
+ * A page after a cursor on an ordered path is two index ranges merged in order: the rest of
+ * the cursor's key (`key = @cursorKey AND id < @cursorId`, bounded on both index columns) and
+ * the keys past it. The row value `(key, id) < (@cursorKey, @cursorId)` would bound the range
+ * by the key alone, and step again over every row of the cursor's key already shown (up to a
+ * day of claims for the date sort). A path that reads its range and sorts keeps the row value:
+ * it reads the whole range either way.
+ */
 export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
   const descending = q.sort.startsWith('-')
   const sort = SORT_COLUMN[q.sort.replace('-', '')]!
   const { terms, params } = filterTerms(q)
   const path = choosePath(q, sort)
   const dir = descending ? 'DESC' : 'ASC'
-  if (hasCursor) terms.push(`(${sort}, id) ${descending ? '<' : '>'} (@cursorKey, @cursorId)`)
-  const sql = `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
-    + (terms.length ? ` WHERE ${terms.join(' AND ')}` : '')
-    + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
+  const past = descending ? '<' : '>'
+  if (path.submitted) {
+    terms.push('submitted_at BETWEEN @submittedLo AND @submittedHi')
+    params.submittedLo = path.submitted.lo
+    params.submittedHi = path.submitted.hi
+  }
+  const select = (where: string[]) => `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
+    + (where.length ? ` WHERE ${where.join(' AND ')}` : '')
+  let sql: string
+  if (hasCursor && path.ordered) {
+    sql = `${select([...terms, `${sort} = @cursorKey`, `id ${past} @cursorId`])} UNION ALL ${select([...terms, `${sort} ${past} @cursorKey`])}`
+      + ` ORDER BY ${SORT_ALIAS[sort]} ${dir}, id ${dir} LIMIT @limit`
+  }
+  else {
+    sql = select(hasCursor ? [...terms, `(${sort}, id) ${past} (@cursorKey, @cursorId)`] : terms) + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
+  }
   const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}]`
   return { sql, name, sort, params }
 }

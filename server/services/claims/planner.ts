@@ -21,6 +21,12 @@ export interface AccessPath {
   ordered: boolean
   /** Estimated rows in the index range this request reads (before the other filters). */
   rows?: number
+  /**
+   * On idx_claims_submitted with a date range: the submitted_at bounds of the claims of those
+   * days (from the rollup). The statement adds them as a range, which changes no answer but
+   * keeps the walk inside the stretch of the index those claims occupy.
+   */
+  submitted?: { lo: number, hi: number }
 }
 
 /** An amount range smaller than this is read through idx_claims_billed and sorted. */
@@ -43,7 +49,7 @@ const DIMENSIONS = [
   { field: 'payer', dim: 'payer', index: 'idx_claims_payer_date' },
 ] as const
 
-type Sizes = { rows: number, matches: number }
+type Sizes = { rows: number, matches: number, lo: number | null, hi: number | null, unknown: number }
 const rollupSizes = new Map<string, NamedQuery<Params, Sizes>>()
 
 /** Claims in the rollup for one key (or all keys) of a dimension: all, and those with the statuses. */
@@ -54,7 +60,10 @@ function sizes(dim: string, key: string | undefined, statuses: string[] | undefi
   if (key !== undefined) (where.push('key = @key'), params.key = key)
   if (q.from) (where.push('day >= @from'), params.from = q.from)
   if (q.to) (where.push('day <= @to'), params.to = q.to)
-  const sql = `SELECT coalesce(sum(claims), 0) AS rows, coalesce(sum(${matches}), 0) AS matches FROM claims_daily WHERE ${where.join(' AND ')}`
+  // lo/hi: submitted_at bounds of these claims; unknown: rows whose bounds are not recorded.
+  const sql = `SELECT coalesce(sum(claims), 0) AS rows, coalesce(sum(${matches}), 0) AS matches, min(min_submitted_at) AS lo,
+    max(max_submitted_at) AS hi, count(*) - count(min_submitted_at) AS unknown
+    FROM claims_daily WHERE ${where.join(' AND ')}`
   let stmt = rollupSizes.get(sql)
   if (!stmt) {
     const name = `claims.plan.sizes[${key === undefined ? dim : `${dim}=`};${statuses?.join(',') ?? 'all'}${q.from ? ';from' : ''}${q.to ? ';to' : ''}]`
@@ -65,13 +74,15 @@ function sizes(dim: string, key: string | undefined, statuses: string[] | undefi
 
 const billedProbes = new Map<string, NamedQuery<Params, { n: number }>>()
 
-/** Claims in the amount range, counting no further than the probe's bound. */
-function probeBilled(q: ListClaimsQuery): number {
+/** Claims in the amount range (of one provider, if given), counting no further than the probe's bound. */
+function probeBilled(q: ListClaimsQuery, providerId?: number): number {
   const terms: string[] = []
   const params: Params = { cap: probeCap }
+  if (providerId !== undefined) (terms.push('provider_id = @providerId'), params.providerId = providerId)
   if (q.minBilledCents !== undefined) (terms.push('billed_cents >= @minBilled'), params.minBilled = q.minBilledCents)
   if (q.maxBilledCents !== undefined) (terms.push('billed_cents <= @maxBilled'), params.maxBilled = q.maxBilledCents)
-  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM claims INDEXED BY idx_claims_billed WHERE ${terms.join(' AND ')} LIMIT @cap)`
+  const index = providerId === undefined ? 'idx_claims_billed' : 'idx_claims_provider_billed'
+  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM claims INDEXED BY ${index} WHERE ${terms.join(' AND ')} LIMIT @cap)`
   let stmt = billedProbes.get(sql)
   if (!stmt) billedProbes.set(sql, stmt = defineQuery<Params, { n: number }>(`claims.plan.probeBilled[${Object.keys(params).filter(k => k !== 'cap').join(',')}]`, sql))
   return stmt.get(params)!.n
@@ -95,22 +106,45 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
   const byDate = sort === 'date_of_service'
   const paths: AccessPath[] = []
   let fraction = range.rows === 0 ? 0 : range.matches / range.rows
+  const byBilled = sort === 'billed_cents'
+  const billedRange = q.minBilledCents !== undefined || q.maxBilledCents !== undefined
+  let providerRows = 0
   for (const d of DIMENSIONS) {
     const value = q[d.field]
     if (value === undefined) continue
     const s = sizes(d.dim, String(value), statuses, q)
     paths.push({ index: d.index, ordered: byDate, rows: s.rows })
+    if (d.dim === 'provider') providerRows = s.rows
     // Within the status filter, the share of claims this key holds.
     fraction *= range.matches === 0 ? 0 : s.matches / range.matches
   }
   if (statuses?.length === 1) paths.push({ index: 'idx_claims_status_date', ordered: byDate, rows: range.matches })
   if (q.from || q.to) paths.push({ index: 'idx_claims_date', ordered: byDate, rows: range.rows })
   let matches = range.rows * fraction
-  if (q.minBilledCents !== undefined || q.maxBilledCents !== undefined) {
+  if (q.providerId !== undefined) {
+    // A provider's claims in amount order: exact whatever its amounts (they follow its
+    // specialty, so along idx_claims_billed they bunch instead of spreading).
+    let rows = providerRows
+    if (billedRange) {
+      const inBilled = probeBilled(q, q.providerId)
+      if (inBilled < probeCap) (rows = inBilled, matches = Math.min(matches, inBilled))
+    }
+    paths.push({ index: 'idx_claims_provider_billed', ordered: byBilled, rows })
+  }
+  if (billedRange) {
     const inBilled = probeBilled(q)
     const exact = inBilled < probeCap
-    paths.push({ index: 'idx_claims_billed', ordered: sort === 'billed_cents', rows: exact ? inBilled : all.rows })
+    paths.push({ index: 'idx_claims_billed', ordered: byBilled, rows: exact ? inBilled : all.rows })
     if (exact) matches = Math.min(matches, inBilled)
+  }
+  if (sort === 'submitted_at' && (q.from || q.to) && range.unknown === 0 && range.lo !== null && range.hi !== null) {
+    // submitted_at follows date_of_service, so the claims of a date range sit in one stretch of
+    // idx_claims_submitted: walk only that stretch. It holds about as many claims per
+    // millisecond as the date range does (its length over the range's, at least 1).
+    const days = (Date.parse(`${q.to ?? new Date(range.hi).toISOString().slice(0, 10)}T00:00:00Z`)
+      - Date.parse(`${q.from ?? new Date(range.lo).toISOString().slice(0, 10)}T00:00:00Z`)) / 86_400_000 + 1
+    const rows = range.rows * Math.max(1, (range.hi - range.lo) / (days * 86_400_000))
+    paths.push({ index: 'idx_claims_submitted', ordered: true, rows, submitted: { lo: range.lo, hi: range.hi } })
   }
   if (!paths.some(p => p.index === SORT_INDEX[sort])) paths.push({ index: SORT_INDEX[sort], ordered: true, rows: all.rows })
   return { total: all.rows, inRange: range.rows, matches, paths }
