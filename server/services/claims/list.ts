@@ -76,7 +76,7 @@ export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
     sql = select(hasCursor ? [...terms, `(${sort}, id) ${past} (@cursorKey, @cursorId)`] : terms) + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
   }
   const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}]`
-  return { sql, name, sort, params }
+  return { sql, name, sort, params, path }
 }
 
 export interface ListClaimsResult {
@@ -85,7 +85,8 @@ export interface ListClaimsResult {
 }
 
 export function listClaims(q: ListClaimsQuery): ListClaimsResult {
-  const { sql, name, sort, params } = buildListStatement(q, q.cursor !== undefined)
+  const { sql, name, sort, params, path } = buildListStatement(q, q.cursor !== undefined)
+  if (path.none) return { data: [], page: { limit: q.limit, nextCursor: null } }
   if (q.cursor) {
     const [key, id] = decodeCursor(q.cursor, [sort === 'date_of_service' ? 'string' : 'number', 'number'] as const)
     params.cursorKey = key

@@ -27,6 +27,8 @@ export interface AccessPath {
    * keeps the walk inside the stretch of the index those claims occupy.
    */
   submitted?: { lo: number, hi: number }
+  /** The rollup's exact counts show that no claim matches: the page is empty, nothing is read. */
+  none?: boolean
 }
 
 /** An amount range smaller than this is read through idx_claims_billed and sorted. */
@@ -95,6 +97,8 @@ export interface Estimate {
   inRange: number
   /** Estimated claims matching every filter. */
   matches: number
+  /** An exact count (the rollup's, per key and status, or a probe's) is zero. */
+  none: boolean
   paths: AccessPath[]
 }
 
@@ -106,6 +110,10 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
   const byDate = sort === 'date_of_service'
   const paths: AccessPath[] = []
   let fraction = range.rows === 0 ? 0 : range.matches / range.rows
+  // The rollup counts each key's claims per status exactly, so each is an upper bound of the
+  // matches: one at zero means none (a reason never given to submitted claims, a payer with no
+  // appeals in the range).
+  let none = range.matches === 0
   const byBilled = sort === 'billed_cents'
   const billedRange = q.minBilledCents !== undefined || q.maxBilledCents !== undefined
   let providerRows = 0
@@ -115,6 +123,7 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
     const s = sizes(d.dim, String(value), statuses, q)
     paths.push({ index: d.index, ordered: byDate, rows: s.rows })
     if (d.dim === 'provider') providerRows = s.rows
+    if (s.matches === 0) none = true
     // Within the status filter, the share of claims this key holds.
     fraction *= range.matches === 0 ? 0 : s.matches / range.matches
   }
@@ -127,7 +136,7 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
     let rows = providerRows
     if (billedRange) {
       const inBilled = probeBilled(q, q.providerId)
-      if (inBilled < probeCap) (rows = inBilled, matches = Math.min(matches, inBilled))
+      if (inBilled < probeCap) (rows = inBilled, matches = Math.min(matches, inBilled), none ||= inBilled === 0)
     }
     paths.push({ index: 'idx_claims_provider_billed', ordered: byBilled, rows })
   }
@@ -135,7 +144,7 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
     const inBilled = probeBilled(q)
     const exact = inBilled < probeCap
     paths.push({ index: 'idx_claims_billed', ordered: byBilled, rows: exact ? inBilled : all.rows })
-    if (exact) matches = Math.min(matches, inBilled)
+    if (exact) (matches = Math.min(matches, inBilled), none ||= inBilled === 0)
   }
   if (sort === 'submitted_at' && (q.from || q.to) && range.unknown === 0 && range.lo !== null && range.hi !== null) {
     // submitted_at follows date_of_service, so the claims of a date range sit in one stretch of
@@ -147,7 +156,7 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
     paths.push({ index: 'idx_claims_submitted', ordered: true, rows, submitted: { lo: range.lo, hi: range.hi } })
   }
   if (!paths.some(p => p.index === SORT_INDEX[sort])) paths.push({ index: SORT_INDEX[sort], ordered: true, rows: all.rows })
-  return { total: all.rows, inRange: range.rows, matches, paths }
+  return { total: all.rows, inRange: range.rows, matches, none, paths }
 }
 
 /** Expected index entries visited to produce one page through `path`. */
@@ -174,7 +183,8 @@ export function choosePath(q: ListClaimsQuery, sort: SortColumn): AccessPath {
     if (single.length === 1) return { index: single[0]!, ordered: true }
     if (single.length === 0) return { index: 'idx_claims_date', ordered: true }
   }
-  const { paths, matches } = estimate(q, sort)
+  const { paths, matches, none } = estimate(q, sort)
+  if (none) return { index: SORT_INDEX[sort], ordered: true, none }
   return paths
     .map(path => ({ path, cost: pageCost(path, matches, q.limit + 1) }))
     .sort((a, b) => a.cost - b.cost || Number(b.path.ordered) - Number(a.path.ordered))[0]!.path
