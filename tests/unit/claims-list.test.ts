@@ -135,6 +135,20 @@ describe('claims list plans at a million claims (EXPLAIN QUERY PLAN)', () => {
     }
   })
 
+  // A claim's status follows its age, so for several statuses the date sort merges one
+  // (status, date, id) range per status rather than walking the date index past other statuses.
+  it.each(['dateOfService', '-dateOfService'])('sort=%s with several statuses merges one ordered range per status', (sort) => {
+    for (const filters of [{ status: ['approved', 'appealed'] }, { status: ['approved', 'appealed', 'pending'], from: '2026-02-01' }]) {
+      for (const withCursor of [false, true]) {
+        const plan = planFor({ ...filters, sort }, withCursor)
+        const ranges = plan.match(/SEARCH claims USING INDEX idx_claims_status_date \(status=\?/g) ?? []
+        expect(ranges).toHaveLength(filters.status.length * (withCursor ? 2 : 1))
+        expect(plan).toMatch(/MERGE \(UNION ALL\)/)
+        expect(plan).not.toMatch(/TEMP B-TREE/)
+      }
+    }
+  })
+
   // A page after a cursor seeks on both index columns: the rest of the cursor's key
   // (key = ? AND id < ?), then the keys past it, merged in order without a sort.
   it.each(SORTS)('sort=%s: a cursor page bounds the index range by the key and the id', (sort) => {

@@ -51,7 +51,8 @@ const statements = new Map<string, NamedQuery<Params, ClaimRow>>()
  * the keys past it. The row value `(key, id) < (@cursorKey, @cursorId)` would bound the range
  * by the key alone, and step again over every row of the cursor's key already shown (up to a
  * day of claims for the date sort). A path that reads its range and sorts keeps the row value:
- * it reads the whole range either way.
+ * it reads the whole range either way. Several statuses with the date sort are, likewise, one
+ * range of (status, date, id) per status, merged.
  */
 export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
   const descending = q.sort.startsWith('-')
@@ -67,13 +68,20 @@ export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
   }
   const select = (where: string[]) => `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
     + (where.length ? ` WHERE ${where.join(' AND ')}` : '')
+  // Several statuses on (status, date, id): one ordered range per status, merged.
+  const statusTerm = terms.findIndex(t => t.startsWith('status IN'))
+  const perStatus = path.perStatus && statusTerm >= 0
+    ? Object.keys(params).filter(k => /^s\d+$/.test(k)).map(k => [`status = @${k}`])
+    : [[]]
+  const base = perStatus.length > 1 ? terms.filter((_, i) => i !== statusTerm) : terms
+  const keyRanges = hasCursor && path.ordered ? [[`${sort} = @cursorKey`, `id ${past} @cursorId`], [`${sort} ${past} @cursorKey`]] : [[]]
+  const branches = perStatus.flatMap(st => keyRanges.map(kr => [...st, ...base, ...kr]))
   let sql: string
-  if (hasCursor && path.ordered) {
-    sql = `${select([...terms, `${sort} = @cursorKey`, `id ${past} @cursorId`])} UNION ALL ${select([...terms, `${sort} ${past} @cursorKey`])}`
-      + ` ORDER BY ${SORT_ALIAS[sort]} ${dir}, id ${dir} LIMIT @limit`
+  if (branches.length > 1) {
+    sql = branches.map(select).join(' UNION ALL ') + ` ORDER BY ${SORT_ALIAS[sort]} ${dir}, id ${dir} LIMIT @limit`
   }
   else {
-    sql = select(hasCursor ? [...terms, `(${sort}, id) ${past} (@cursorKey, @cursorId)`] : terms) + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
+    sql = select(hasCursor && !path.ordered ? [...terms, `(${sort}, id) ${past} (@cursorKey, @cursorId)`] : branches[0]!) + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
   }
   const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}]`
   return { sql, name, sort, params, path }

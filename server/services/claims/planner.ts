@@ -27,6 +27,8 @@ export interface AccessPath {
    * keeps the walk inside the stretch of the index those claims occupy.
    */
   submitted?: { lo: number, hi: number }
+  /** On idx_claims_status_date with several statuses: one ordered range per status, merged. */
+  perStatus?: boolean
   /** The rollup's exact counts show that no claim matches: the page is empty, nothing is read. */
   none?: boolean
 }
@@ -127,7 +129,10 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
     // Within the status filter, the share of claims this key holds.
     fraction *= range.matches === 0 ? 0 : s.matches / range.matches
   }
+  // A claim's status follows its age (recent claims are still submitted or pending), so walking
+  // the date index for a status can step over weeks of others: the status's own range does not.
   if (statuses?.length === 1) paths.push({ index: 'idx_claims_status_date', ordered: byDate, rows: range.matches })
+  else if (statuses && byDate) paths.push({ index: 'idx_claims_status_date', ordered: true, rows: range.matches, perStatus: true })
   if (q.from || q.to) paths.push({ index: 'idx_claims_date', ordered: byDate, rows: range.rows })
   let matches = range.rows * fraction
   if (q.providerId !== undefined) {
