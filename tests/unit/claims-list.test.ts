@@ -71,6 +71,13 @@ describe('claims list plans at a million claims (EXPLAIN QUERY PLAN)', () => {
           expect(plan).toMatch(/(SEARCH|SCAN) claims USING (COVERING )?INDEX idx_claims_/)
           expect(plan).not.toMatch(/SCAN claims$/m)
           expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/)
+          // A capped walk: its probe reads the index alone, its walk is ordered, its rest
+          // reads the fallback's range (and may sort it: that is what it is for).
+          const { capped } = buildListStatement(parse({ ...filters, sort }), withCursor)
+          if (!capped) continue
+          expect(explain(db.conn.sqlite, capped.probe.sql)).toMatch(/USING COVERING INDEX idx_claims_/)
+          expect(explain(db.conn.sqlite, capped.walk.sql)).not.toMatch(/TEMP B-TREE|SCAN claims$/m)
+          expect(explain(db.conn.sqlite, capped.rest.sql)).toMatch(/SEARCH claims USING (COVERING )?INDEX idx_claims_/)
         }
       })
     }
@@ -149,6 +156,17 @@ describe('claims list plans at a million claims (EXPLAIN QUERY PLAN)', () => {
     }
   })
 
+  // A status follows a claim's age: submitted claims are the last days' ones. The estimate
+  // (matches spread along the walk) would walk idx_claims_submitted from its oldest end; the
+  // cap stops that walk and reads the status's own range for the rest of the page.
+  it.each(['submittedAt', '-billedCents'])('sort=%s with a filter its index does not bound caps the walk and falls back', (sort) => {
+    const { path, capped } = buildListStatement(parse({ status: 'submitted', sort }), false)
+    expect(path.ordered).toBe(true)
+    expect(path.fallback).toMatchObject({ index: 'idx_claims_status_date', ordered: false })
+    expect(capped!.probe.sql).toMatch(/LIMIT 1 OFFSET @walkCap$/)
+    expect(explain(db.conn.sqlite, capped!.rest.sql)).toMatch(/idx_claims_status_date \(status=\?/)
+  })
+
   // A page after a cursor seeks on both index columns: the rest of the cursor's key
   // (key = ? AND id < ?), then the keys past it, merged in order without a sort.
   it.each(SORTS)('sort=%s: a cursor page bounds the index range by the key and the id', (sort) => {
@@ -216,6 +234,24 @@ describe('listClaims', () => {
     expect(expected(query)).toEqual([])
     expect(buildListStatement(parse(query), false).path.none).toBe(true)
     expect(listClaims(parse(query))).toEqual({ data: [], page: { limit: 50, nextCursor: null } })
+  })
+
+  // With the walk capped at 30 entries, most pages of these shapes stop their walk early and
+  // finish through the fallback: the pages must still be exactly the uncapped ones.
+  it.each([
+    { status: 'submitted', sort: 'submittedAt', limit: '20' },
+    { status: 'paid', payer: 'Aetna', sort: '-billedCents', limit: '7' },
+    { denialReason: 'CO-16', sort: '-submittedAt', limit: '11' },
+    { status: 'pending', minBilledCents: '3000', sort: 'billedCents', limit: '5' },
+    { providerId: '3', status: 'approved', from: '2026-02-01', to: '2026-04-30', sort: '-submittedAt', limit: '3' },
+  ])('walking every page of %j with a capped walk returns each matching claim once, in order', (query) => {
+    configurePlanner({ probeCap: 40, walkCap: 30 })
+    try {
+      expect(walk(query)).toEqual(expected(query))
+    }
+    finally {
+      configurePlanner({ probeCap: 40 })
+    }
   })
 
   it('renders claims as the API shows them', () => {

@@ -3,7 +3,7 @@
 // after a cursor) is its own named, prepared statement; planner.ts picks the index.
 import { defineQuery, type NamedQuery } from '../query/index.ts'
 import { decodeCursor, encodeCursor, type Page } from '../pagination.ts'
-import { choosePath, type Params, type SortColumn } from './planner.ts'
+import { choosePath, INDEX_FILTERS, walkCapFor, type AccessPath, type Params, type SortColumn } from './planner.ts'
 import { CLAIM_COLUMNS, toClaim, type Claim, type ClaimRow } from './row.ts'
 import type { ListClaimsQuery } from './schemas.ts'
 
@@ -55,17 +55,43 @@ const statements = new Map<string, NamedQuery<Params, ClaimRow>>()
  * range of (status, date, id) per status, merged.
  */
 export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
-  const descending = q.sort.startsWith('-')
   const sort = SORT_COLUMN[q.sort.replace('-', '')]!
-  const { terms, params } = filterTerms(q)
   const path = choosePath(q, sort)
-  const dir = descending ? 'DESC' : 'ASC'
-  const past = descending ? '<' : '>'
+  const main = compose(q, sort, hasCursor, path, [], '')
+  if (!path.fallback) return { ...main, sort, path }
+  // A capped walk: the key `walkCap` entries along the walk, the walk up to it, then the
+  // fallback path for what lies past it. Every row is on one side of walkEnd, so the page is
+  // the same as the uncapped walk's; only the work is bounded.
+  const { dir, past } = direction(q)
+  const probeQ = Object.fromEntries(INDEX_FILTERS[path.index]!.map(f => [f, q[f as keyof ListClaimsQuery]])) as unknown as ListClaimsQuery
+  const { terms } = filterTerms(probeQ)
+  if (path.submitted) terms.push('submitted_at BETWEEN @submittedLo AND @submittedHi')
+  if (hasCursor) terms.push(`${sort} ${past}= @cursorKey`)
+  const probe = {
+    sql: `SELECT ${sort} AS k FROM claims INDEXED BY ${path.index}${terms.length ? ` WHERE ${terms.join(' AND ')}` : ''}`
+      + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT 1 OFFSET @walkCap`,
+    name: main.name.replace('claims.list[', 'claims.list.walkEnd['),
+  }
+  const walk = compose(q, sort, hasCursor, path, [`${sort} ${past === '<' ? '>=' : '<='} @walkEnd`], ';capped')
+  const rest = compose(q, sort, false, path.fallback, [`${sort} ${past} @walkEnd`], ';rest')
+  return { ...main, sort, path, capped: { probe, walk, rest } }
+}
+
+function direction(q: ListClaimsQuery) {
+  const descending = q.sort.startsWith('-')
+  return { dir: descending ? 'DESC' : 'ASC', past: descending ? '<' : '>' }
+}
+
+/** One statement: the filters, the path's index, the cursor's bound, and any extra terms. */
+function compose(q: ListClaimsQuery, sort: SortColumn, hasCursor: boolean, path: AccessPath, extra: string[], tag: string) {
+  const { dir, past } = direction(q)
+  const { terms, params } = filterTerms(q)
   if (path.submitted) {
     terms.push('submitted_at BETWEEN @submittedLo AND @submittedHi')
     params.submittedLo = path.submitted.lo
     params.submittedHi = path.submitted.hi
   }
+  terms.push(...extra)
   const select = (where: string[]) => `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
     + (where.length ? ` WHERE ${where.join(' AND ')}` : '')
   // Several statuses on (status, date, id): one ordered range per status, merged.
@@ -83,8 +109,14 @@ export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
   else {
     sql = select(hasCursor && !path.ordered ? [...terms, `(${sort}, id) ${past} (@cursorKey, @cursorId)`] : branches[0]!) + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
   }
-  const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}]`
-  return { sql, name, sort, params, path }
+  const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}${tag}]`
+  return { sql, name, params }
+}
+
+function prepared<R>(statement: { sql: string, name: string }): NamedQuery<Params, R> {
+  let stmt = statements.get(statement.sql)
+  if (!stmt) statements.set(statement.sql, stmt = defineQuery<Params, ClaimRow>(statement.name, statement.sql))
+  return stmt as unknown as NamedQuery<Params, R>
 }
 
 export interface ListClaimsResult {
@@ -93,7 +125,7 @@ export interface ListClaimsResult {
 }
 
 export function listClaims(q: ListClaimsQuery): ListClaimsResult {
-  const { sql, name, sort, params, path } = buildListStatement(q, q.cursor !== undefined)
+  const { sql, name, sort, params, path, capped } = buildListStatement(q, q.cursor !== undefined)
   if (path.none) return { data: [], page: { limit: q.limit, nextCursor: null } }
   if (q.cursor) {
     const [key, id] = decodeCursor(q.cursor, [sort === 'date_of_service' ? 'string' : 'number', 'number'] as const)
@@ -101,9 +133,7 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
     params.cursorId = id
   }
   params.limit = q.limit + 1
-  let stmt = statements.get(sql)
-  if (!stmt) statements.set(sql, stmt = defineQuery<Params, ClaimRow>(name, sql))
-  const rows = stmt.all(params)
+  const rows = capped ? cappedWalk(capped, { sql, name }, params, q.limit + 1, path.fallback?.rows) : prepared<ClaimRow>({ sql, name }).all(params)
   const hasMore = rows.length > q.limit
   const page = hasMore ? rows.slice(0, q.limit) : rows
   const last = page[page.length - 1]
@@ -112,4 +142,17 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
     data: page.map(toClaim),
     page: { limit: q.limit, nextCursor: hasMore && last ? encodeCursor([sortValue(last), last.id]) : null },
   }
+}
+
+type Capped = NonNullable<ReturnType<typeof buildListStatement>['capped']>
+
+/** The walk up to walkCap entries, then (if the page is not full) the fallback past them. */
+function cappedWalk(capped: Capped, main: { sql: string, name: string }, params: Params, limit: number, fallbackRows?: number): ClaimRow[] {
+  const end = prepared<{ k: string | number }>(capped.probe).get({ ...params, walkCap: walkCapFor(limit, fallbackRows) })
+  // Fewer entries than the cap are left: the walk is short as it is.
+  if (!end) return prepared<ClaimRow>(main).all(params)
+  const bounded = { ...params, walkEnd: end.k }
+  const rows = prepared<ClaimRow>(capped.walk).all(bounded)
+  if (rows.length >= limit) return rows
+  return rows.concat(prepared<ClaimRow>(capped.rest).all({ ...bounded, limit: limit - rows.length }))
 }

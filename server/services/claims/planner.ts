@@ -29,6 +29,12 @@ export interface AccessPath {
   submitted?: { lo: number, hi: number }
   /** On idx_claims_status_date with several statuses: one ordered range per status, merged. */
   perStatus?: boolean
+  /**
+   * An ordered walk the estimate chose although some filter is not part of its index range:
+   * the walk is capped (list.ts) and, if the cap comes before a full page, the rest of the page
+   * is read through this path (the cheapest that reads its range and sorts).
+   */
+  fallback?: AccessPath
   /** The rollup's exact counts show that no claim matches: the page is empty, nothing is read. */
   none?: boolean
 }
@@ -36,9 +42,23 @@ export interface AccessPath {
 /** An amount range smaller than this is read through idx_claims_billed and sorted. */
 let probeCap = 4000
 
-/** Tuning (and tests, whose data sets are small) can move the probe's bound. */
-export function configurePlanner(options: { probeCap: number }): void {
+/** An ordered walk chosen by estimate stops after this many index entries (or ten pages). */
+let walkCap = 2000
+
+/** Tuning (and tests, whose data sets are small) can move the probe's and the walk's bounds. */
+export function configurePlanner(options: { probeCap: number, walkCap?: number }): void {
   probeCap = options.probeCap
+  walkCap = options.walkCap ?? 2000
+}
+
+/**
+ * Index entries a capped walk may visit for a page of `limit` rows: at least walkCap (or ten
+ * pages), up to half of what the fallback reads (so a walk that gives up has cost at most half
+ * again of reading the fallback's range straight away), but never more than 10,000: the key at
+ * the cap is found by a covering OFFSET probe, which every capped page pays for.
+ */
+export function walkCapFor(limit: number, fallbackRows = 0): number {
+  return Math.max(walkCap, 10 * limit, Math.min(Math.floor(fallbackRows / 2), 10_000))
 }
 
 export const SORT_INDEX: Record<SortColumn, string> = {
@@ -190,9 +210,33 @@ export function choosePath(q: ListClaimsQuery, sort: SortColumn): AccessPath {
   }
   const { paths, matches, none } = estimate(q, sort)
   if (none) return { index: SORT_INDEX[sort], ordered: true, none }
-  return paths
+  const ranked = paths
     .map(path => ({ path, cost: pageCost(path, matches, q.limit + 1) }))
-    .sort((a, b) => a.cost - b.cost || Number(b.path.ordered) - Number(a.path.ordered))[0]!.path
+    .sort((a, b) => a.cost - b.cost || Number(b.path.ordered) - Number(a.path.ordered))
+  const best = ranked[0]!.path
+  // The estimate assumes the other filters spread evenly along the walk; when the data
+  // disagrees (a status that follows age, a reason only on old claims), the cap bounds the walk.
+  // A date range on idx_claims_submitted with the rollup's bounds counts as bounded: the walk
+  // stays in the stretch those days were submitted in.
+  const bounds = best.submitted ? ['from', 'to'] : []
+  const unbounded = Object.keys(q).some(k => FILTER_FIELDS.includes(k) && q[k as keyof ListClaimsQuery] !== undefined
+    && !INDEX_FILTERS[best.index]!.includes(k) && !bounds.includes(k))
+  const fallback = ranked.find(r => !r.path.ordered)?.path
+  return best.ordered && !best.perStatus && unbounded && fallback ? { ...best, fallback } : best
+}
+
+const FILTER_FIELDS = ['status', 'providerId', 'payer', 'denialReason', 'from', 'to', 'minBilledCents', 'maxBilledCents']
+
+/** The filters each index's range applies by itself (the rest are checked row by row). */
+export const INDEX_FILTERS: Record<string, string[]> = {
+  idx_claims_date: ['from', 'to'],
+  idx_claims_billed: ['minBilledCents', 'maxBilledCents'],
+  idx_claims_submitted: [],
+  idx_claims_status_date: ['status', 'from', 'to'],
+  idx_claims_provider_date: ['providerId', 'from', 'to'],
+  idx_claims_payer_date: ['payer', 'from', 'to'],
+  idx_claims_denial_date: ['denialReason', 'from', 'to'],
+  idx_claims_provider_billed: ['providerId', 'minBilledCents', 'maxBilledCents'],
 }
 
 /** The narrowest index for counting every match (order does not matter). */
