@@ -3,7 +3,7 @@
 // after a cursor) is its own named, prepared statement; planner.ts picks the index.
 import { defineQuery, type NamedQuery } from '../query/index.ts'
 import { decodeCursor, encodeCursor, type Page } from '../pagination.ts'
-import { choosePath, INDEX_FILTERS, walkCapFor, type AccessPath, type Params, type SortColumn } from './planner.ts'
+import { choosePath, INDEX_FILTERS, walkCapsFor, type AccessPath, type Params, type SortColumn } from './planner.ts'
 import { CLAIM_COLUMNS, toClaim, type Claim, type ClaimRow } from './row.ts'
 import type { ListClaimsQuery } from './schemas.ts'
 
@@ -67,14 +67,19 @@ export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
   const { terms } = filterTerms(probeQ)
   if (path.submitted) terms.push('submitted_at BETWEEN @submittedLo AND @submittedHi')
   if (hasCursor) terms.push(`${sort} ${past}= @cursorKey`)
-  const probe = {
-    sql: `SELECT ${sort} AS k FROM claims INDEXED BY ${path.index}${terms.length ? ` WHERE ${terms.join(' AND ')}` : ''}`
-      + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT 1 OFFSET @walkCap`,
-    name: main.name.replace('claims.list[', 'claims.list.walkEnd['),
-  }
-  const walk = compose(q, sort, hasCursor, path, [`${sort} ${past === '<' ? '>=' : '<='} @walkEnd`], ';capped')
+  const probeSql = (where: string[]) => `SELECT ${sort} AS k FROM claims INDEXED BY ${path.index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
+    + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT 1 OFFSET @walkCap`
+  const probeName = main.name.replace('claims.list[', 'claims.list.walkEnd[')
+  const probe = { sql: probeSql(terms), name: probeName }
+  const notPast = past === '<' ? '>=' : '<='
+  const walk = compose(q, sort, hasCursor, path, [`${sort} ${notPast} @walkEnd`], ';capped')
+  // The second stage: from the first stage's end, without the cursor (it lies behind it).
+  const fromStart = [...terms.filter(t => !t.includes('@cursorKey')), `${sort} ${past} @walkStart`]
+  const probe2 = { sql: probeSql(fromStart), name: probeName.replace(/\]$/, ';2]') }
+  const walk2 = compose(q, sort, false, path, [`${sort} ${past} @walkStart`, `${sort} ${notPast} @walkEnd`], ';capped2')
+  const walk2All = compose(q, sort, false, path, [`${sort} ${past} @walkStart`], ';capped2all')
   const rest = compose(q, sort, false, path.fallback, [`${sort} ${past} @walkEnd`], ';rest')
-  return { ...main, sort, path, capped: { probe, walk, rest } }
+  return { ...main, sort, path, capped: { probe, walk, probe2, walk2, walk2All, rest } }
 }
 
 function direction(q: ListClaimsQuery) {
@@ -146,13 +151,25 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
 
 type Capped = NonNullable<ReturnType<typeof buildListStatement>['capped']>
 
-/** The walk up to walkCap entries, then (if the page is not full) the fallback past them. */
+/**
+ * The walk in two capped stages (planner.ts, walkCapsFor), then, if the page is still not full,
+ * the fallback path for the rows past the walk's end.
+ */
 function cappedWalk(capped: Capped, main: { sql: string, name: string }, params: Params, limit: number, fallbackRows?: number): ClaimRow[] {
-  const end = prepared<{ k: string | number }>(capped.probe).get({ ...params, walkCap: walkCapFor(limit, fallbackRows) })
+  const [first, second] = walkCapsFor(limit, fallbackRows)
+  const end = prepared<{ k: string | number }>(capped.probe).get({ ...params, walkCap: first })
   // Fewer entries than the cap are left: the walk is short as it is.
   if (!end) return prepared<ClaimRow>(main).all(params)
-  const bounded = { ...params, walkEnd: end.k }
-  const rows = prepared<ClaimRow>(capped.walk).all(bounded)
+  let rows = prepared<ClaimRow>(capped.walk).all({ ...params, walkEnd: end.k })
+  let walkEnd = end.k
+  if (rows.length < limit && second > first) {
+    const end2 = prepared<{ k: string | number }>(capped.probe2).get({ ...params, walkStart: walkEnd, walkCap: second - first })
+    const stage2 = { ...params, walkStart: walkEnd, walkEnd: end2?.k ?? walkEnd, limit: limit - rows.length }
+    // No key at the second cap: the rest of the walk is shorter than the cap, so walk it all.
+    rows = rows.concat(prepared<ClaimRow>(end2 ? capped.walk2 : capped.walk2All).all(stage2))
+    if (!end2) return rows
+    walkEnd = end2.k
+  }
   if (rows.length >= limit) return rows
-  return rows.concat(prepared<ClaimRow>(capped.rest).all({ ...bounded, limit: limit - rows.length }))
+  return rows.concat(prepared<ClaimRow>(capped.rest).all({ ...params, walkEnd, limit: limit - rows.length }))
 }

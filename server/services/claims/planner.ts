@@ -52,13 +52,15 @@ export function configurePlanner(options: { probeCap: number, walkCap?: number }
 }
 
 /**
- * Index entries a capped walk may visit for a page of `limit` rows: at least walkCap (or ten
- * pages), up to half of what the fallback reads (so a walk that gives up has cost at most half
- * again of reading the fallback's range straight away), but never more than 10,000: the key at
- * the cap is found by a covering OFFSET probe, which every capped page pays for.
+ * Index entries a capped walk may visit for a page of `limit` rows, in two stages. The first
+ * stage is at least walkCap entries (or ten pages): enough for a walk that goes as estimated,
+ * and its covering OFFSET probe costs little. A walk that is not done by then goes on up to half
+ * of what the fallback reads (at most 40,000 entries), so a walk that gives up has cost at most
+ * half again of reading the fallback's range straight away.
  */
-export function walkCapFor(limit: number, fallbackRows = 0): number {
-  return Math.max(walkCap, 10 * limit, Math.min(Math.floor(fallbackRows / 2), 10_000))
+export function walkCapsFor(limit: number, fallbackRows = 0): [number, number] {
+  const first = Math.max(walkCap, 10 * limit)
+  return [first, Math.max(first, Math.min(Math.floor(fallbackRows / 2), 40_000))]
 }
 
 export const SORT_INDEX: Record<SortColumn, string> = {
@@ -76,8 +78,12 @@ const DIMENSIONS = [
 type Sizes = { rows: number, matches: number, lo: number | null, hi: number | null, unknown: number }
 const rollupSizes = new Map<string, NamedQuery<Params, Sizes>>()
 
-/** Claims in the rollup for one key (or all keys) of a dimension: all, and those with the statuses. */
-function sizes(dim: string, key: string | undefined, statuses: string[] | undefined, q: ListClaimsQuery): Sizes {
+/**
+ * Claims in the rollup for one key (or all keys) of a dimension: all, and those with the
+ * statuses; with `bounds`, also their submitted_at bounds. Without them the sums come from the
+ * covering (dim, key, day, sums) index alone.
+ */
+function sizes(dim: string, key: string | undefined, statuses: string[] | undefined, q: ListClaimsQuery, bounds = false): Sizes {
   const matches = statuses?.length ? statuses.join(' + ') : 'claims'
   const where = [`dim = '${dim}'`]
   const params: Params = {}
@@ -85,12 +91,14 @@ function sizes(dim: string, key: string | undefined, statuses: string[] | undefi
   if (q.from) (where.push('day >= @from'), params.from = q.from)
   if (q.to) (where.push('day <= @to'), params.to = q.to)
   // lo/hi: submitted_at bounds of these claims; unknown: rows whose bounds are not recorded.
-  const sql = `SELECT coalesce(sum(claims), 0) AS rows, coalesce(sum(${matches}), 0) AS matches, min(min_submitted_at) AS lo,
-    max(max_submitted_at) AS hi, count(*) - count(min_submitted_at) AS unknown
-    FROM claims_daily WHERE ${where.join(' AND ')}`
+  const sql = `SELECT coalesce(sum(claims), 0) AS rows, coalesce(sum(${matches}), 0) AS matches, `
+    + (bounds
+      ? `min(min_submitted_at) AS lo, max(max_submitted_at) AS hi, count(*) - count(min_submitted_at) AS unknown FROM claims_daily`
+      : `NULL AS lo, NULL AS hi, 0 AS unknown FROM claims_daily INDEXED BY idx_claims_daily_dim_key_day`)
+    + ` WHERE ${where.join(' AND ')}`
   let stmt = rollupSizes.get(sql)
   if (!stmt) {
-    const name = `claims.plan.sizes[${key === undefined ? dim : `${dim}=`};${statuses?.join(',') ?? 'all'}${q.from ? ';from' : ''}${q.to ? ';to' : ''}]`
+    const name = `claims.plan.sizes[${key === undefined ? dim : `${dim}=`};${statuses?.join(',') ?? 'all'}${q.from ? ';from' : ''}${q.to ? ';to' : ''}${bounds ? ';bounds' : ''}]`
     rollupSizes.set(sql, stmt = defineQuery<Params, Sizes>(name, sql))
   }
   return stmt.get(params)!
@@ -128,7 +136,7 @@ export interface Estimate {
 export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
   const statuses = q.status?.length ? [...new Set(q.status)].sort() : undefined
   const all = sizes('payer', undefined, statuses, { ...q, from: undefined, to: undefined })
-  const range = q.from || q.to ? sizes('payer', undefined, statuses, q) : all
+  const range = q.from || q.to ? sizes('payer', undefined, statuses, q, sort === 'submitted_at') : all
   const byDate = sort === 'date_of_service'
   const paths: AccessPath[] = []
   let fraction = range.rows === 0 ? 0 : range.matches / range.rows
@@ -152,7 +160,9 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
   // A claim's status follows its age (recent claims are still submitted or pending), so walking
   // the date index for a status can step over weeks of others: the status's own range does not.
   if (statuses?.length === 1) paths.push({ index: 'idx_claims_status_date', ordered: byDate, rows: range.matches })
-  else if (statuses && byDate) paths.push({ index: 'idx_claims_status_date', ordered: true, rows: range.matches, perStatus: true })
+  // Several statuses: with the date sort, one ordered range per status, merged; otherwise
+  // their ranges read and sorted.
+  else if (statuses) paths.push({ index: 'idx_claims_status_date', ordered: byDate, rows: range.matches, perStatus: byDate })
   if (q.from || q.to) paths.push({ index: 'idx_claims_date', ordered: byDate, rows: range.rows })
   let matches = range.rows * fraction
   if (q.providerId !== undefined) {
@@ -188,10 +198,14 @@ export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
 export function pageCost(path: AccessPath, matches: number, limit: number): number {
   const rows = path.rows ?? 0
   if (!path.ordered) return rows * 1.2 // read all, then sort
+  // Claims are stored in about date order, so walks in date or submission order (and range
+  // reads of the (filter, date) indexes) look rows up in neighbouring pages; a walk in amount
+  // order looks each up somewhere else in the table, measured at several times the cost.
+  const scattered = path.index.endsWith('billed') ? 4 : 1
   // Walking in order, a page needs limit matches; the range holds `matches` of them at most.
-  if (matches <= limit) return rows
+  if (matches <= limit) return rows * scattered
   // Assume matches spread evenly along the range.
-  return Math.min(rows, (limit * rows) / matches)
+  return Math.min(rows, (limit * rows) / matches) * scattered
 }
 
 /**
