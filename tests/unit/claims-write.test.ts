@@ -57,6 +57,24 @@ describe('ingest', () => {
     expectRollupConsistent()
   })
 
+  it('keeps each rollup row\'s submitted_at bounds true when claims arrive, move and change', () => {
+    const bounds = (day: string) => db.conn.sqlite.prepare(`SELECT min_submitted_at AS lo, max_submitted_at AS hi FROM claims_daily
+      WHERE dim = 'payer' AND day = ? AND key = 'Humana'`).get(day) as { lo: number, hi: number } | undefined
+    const early = claim(901, { payer: 'Humana', dateOfService: '2026-07-01', submittedAt: '2026-07-02T08:00:00Z' })
+    const late = claim(902, { payer: 'Humana', dateOfService: '2026-07-01', submittedAt: '2026-07-09T17:00:00Z' })
+    ingestClaims(JSON.stringify([early, late]), 'application/json')
+    expect(bounds('2026-07-01')).toEqual({ lo: Date.parse('2026-07-02T08:00:00Z'), hi: Date.parse('2026-07-09T17:00:00Z') })
+    // The late claim moves to another day and is submitted later still: its new day's bounds
+    // take it, and the old day's stay as wide as they were (still true of its claims).
+    ingestClaims(JSON.stringify([{ ...late, dateOfService: '2026-07-03', submittedAt: '2026-07-10T09:00:00Z' }]), 'application/json')
+    expect(bounds('2026-07-03')).toEqual({ lo: Date.parse('2026-07-10T09:00:00Z'), hi: Date.parse('2026-07-10T09:00:00Z') })
+    expect(bounds('2026-07-01')).toEqual({ lo: Date.parse('2026-07-02T08:00:00Z'), hi: Date.parse('2026-07-09T17:00:00Z') })
+    // A change of the amount paid keeps the day's bounds.
+    patchClaim((db.conn.sqlite.prepare(`SELECT id FROM claims WHERE source_id = 'E-901'`).get() as { id: number }).id, { paidCents: 10000 })
+    expect(bounds('2026-07-01')).toEqual({ lo: Date.parse('2026-07-02T08:00:00Z'), hi: Date.parse('2026-07-09T17:00:00Z') })
+    expectRollupConsistent()
+  })
+
   it('reads NDJSON and CSV the same as JSON', () => {
     const ndjson = [claim(10), claim(11)].map(c => JSON.stringify(c)).join('\n')
     expect(ingestClaims(`${ndjson}\n`, 'application/x-ndjson')).toEqual({ inserted: 2, updated: 0, unchanged: 0 })
