@@ -54,7 +54,29 @@ const statements = new Map<string, NamedQuery<Params, ClaimRow>>()
  * it reads the whole range either way. Several statuses with the date sort are, likewise, one
  * range of (status, date, id) per status, merged.
  */
-export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
+interface Statement {
+  sql: string
+  name: string
+}
+
+/** The statements of a capped walk (see cappedWalk). */
+export interface CappedWalk {
+  probe: Statement
+  walk: Statement
+  probe2: Statement
+  walk2: Statement
+  walk2All: Statement
+  rest: Statement
+}
+
+export interface ListStatement extends Statement {
+  sort: SortColumn
+  params: Params
+  path: AccessPath
+  capped?: CappedWalk
+}
+
+export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean): ListStatement {
   const sort = SORT_COLUMN[q.sort.replace('-', '')]!
   const path = choosePath(q, sort)
   const main = compose(q, sort, hasCursor, path, [], '')
@@ -118,7 +140,7 @@ function compose(q: ListClaimsQuery, sort: SortColumn, hasCursor: boolean, path:
   return { sql, name, params }
 }
 
-function prepared<R>(statement: { sql: string, name: string }): NamedQuery<Params, R> {
+function prepared<R>(statement: Statement): NamedQuery<Params, R> {
   let stmt = statements.get(statement.sql)
   if (!stmt) statements.set(statement.sql, stmt = defineQuery<Params, ClaimRow>(statement.name, statement.sql))
   return stmt as unknown as NamedQuery<Params, R>
@@ -149,13 +171,11 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
   }
 }
 
-type Capped = NonNullable<ReturnType<typeof buildListStatement>['capped']>
-
 /**
  * The walk in two capped stages (planner.ts, walkCapsFor), then, if the page is still not full,
  * the fallback path for the rows past the walk's end.
  */
-function cappedWalk(capped: Capped, main: { sql: string, name: string }, params: Params, limit: number, fallbackRows?: number): ClaimRow[] {
+function cappedWalk(capped: CappedWalk, main: Statement, params: Params, limit: number, fallbackRows?: number): ClaimRow[] {
   const [first, second] = walkCapsFor(limit, fallbackRows)
   const end = prepared<{ k: string | number }>(capped.probe).get({ ...params, walkCap: first })
   // Fewer entries than the cap are left: the walk is short as it is.
