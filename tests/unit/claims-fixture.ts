@@ -1,5 +1,8 @@
 // A small, deterministic claims fixture for unit tests, written straight into the tables (the
 // seeder is tested on its own). Few providers, payers and reasons, so each filter matches many rows.
+// It has the real data's correlations that an index planner assuming independence trips on: a
+// provider's amounts follow its specialty (provider n bills 10n–10n+9 dollars), and a claim is
+// submitted three to four days after its visit, so submitted_at follows date_of_service.
 import type { Connection } from '../../server/database/connection.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from '../../server/services/claims/rollup.ts'
 import type { ClaimStatus } from '../../server/database/schema.ts'
@@ -20,17 +23,19 @@ export function insertFixture(conn: Connection, count = 3000): void {
     for (let i = 0; i < count; i++) {
       const day = new Date(Date.UTC(2026, 0, 1) + Math.floor(next() * 180) * 86_400_000).toISOString().slice(0, 10)
       const status = STATUSES[Math.floor(next() * STATUSES.length)]!
-      const billed = 1000 + Math.floor(next() * 50) * 100 // repeats, so ties on the sort key occur
+      const providerId = 1 + Math.floor(next() * 5)
+      const billed = providerId * 1000 + Math.floor(next() * 10) * 100 // repeats, so ties on the sort key occur
       const claim = {
-        providerId: 1 + Math.floor(next() * 5),
+        providerId,
         payer: PAYERS[Math.floor(next() * PAYERS.length)]!,
         dateOfService: day,
         status,
         denialReason: status === 'denied' ? REASONS[Math.floor(next() * REASONS.length)]! : null,
         billedCents: billed,
         paidCents: status === 'paid' ? Math.floor(billed * 0.8) : 0,
+        submittedAt: Date.parse(day) + 3 * 86_400_000 + Math.floor(next() * 1000) * 1000,
       }
-      insert.run(`c${i}`, claim.providerId, claim.payer, `PT-${i % 400}`, day, Date.parse(day) + 3 * 86_400_000 + Math.floor(next() * 1000) * 1000, status, claim.denialReason, claim.billedCents, claim.paidCents)
+      insert.run(`c${i}`, claim.providerId, claim.payer, `PT-${i % 400}`, day, claim.submittedAt, status, claim.denialReason, claim.billedCents, claim.paidCents)
       accumulateClaim(acc, claim)
     }
     applyRollup(conn.sqlite, acc)

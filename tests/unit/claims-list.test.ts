@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countClaims } from '../../server/services/claims/count.ts'
 import { buildListStatement, listClaims } from '../../server/services/claims/list.ts'
+import { rebuildClaimsRollup } from '../../server/services/claims/rollup.ts'
 import { configurePlanner } from '../../server/services/claims/planner.ts'
 import { ListClaimsQuery } from '../../server/services/claims/schemas.ts'
 import { explain } from '../../server/services/query/index.ts'
@@ -70,15 +71,111 @@ describe('claims list plans at a million claims (EXPLAIN QUERY PLAN)', () => {
           expect(plan).toMatch(/(SEARCH|SCAN) claims USING (COVERING )?INDEX idx_claims_/)
           expect(plan).not.toMatch(/SCAN claims$/m)
           expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/)
+          // A capped walk: its probe reads the index alone, its walk is ordered, its rest
+          // reads the fallback's range (and may sort it: that is what it is for).
+          const { capped } = buildListStatement(parse({ ...filters, sort }), withCursor)
+          if (!capped) continue
+          expect(explain(db.conn.sqlite, capped.probe.sql)).toMatch(/USING COVERING INDEX idx_claims_/)
+          expect(explain(db.conn.sqlite, capped.probe2.sql)).toMatch(/USING COVERING INDEX idx_claims_/)
+          for (const walk of [capped.walk, capped.walk2, capped.walk2All]) expect(explain(db.conn.sqlite, walk.sql)).not.toMatch(/TEMP B-TREE|SCAN claims$/m)
+          expect(explain(db.conn.sqlite, capped.rest.sql)).toMatch(/SEARCH claims USING (COVERING )?INDEX idx_claims_/)
         }
       })
     }
   }
 
   it('reads a rare combination through a filter index and sorts it, instead of walking the sort index', () => {
-    const plan = planFor({ providerId: '4', denialReason: 'CO-97', payer: 'Aetna', from: '2026-03-01', to: '2026-03-07', sort: '-billedCents' }, false)
-    expect(plan).toMatch(/USING INDEX idx_claims_(denial|provider|payer)_date/)
+    const plan = planFor({ denialReason: 'CO-97', payer: 'Aetna', from: '2026-03-01', to: '2026-03-07', sort: '-billedCents' }, false)
+    expect(plan).toMatch(/USING INDEX idx_claims_(denial|payer)_date/)
     expect(plan).toMatch(/TEMP B-TREE FOR ORDER BY/)
+  })
+
+  // A provider's amounts follow its specialty (the fixture's provider n bills 10n to 10n+9
+  // dollars), so its claims sit at one stretch of idx_claims_billed: walking that index for
+  // them would step over every other provider's cheaper (or dearer) claims first.
+  it.each(['billedCents', '-billedCents'])('sort=%s with a provider walks the provider\'s own amount order', (sort) => {
+    for (const filters of [{ providerId: '5' }, { providerId: '1', status: 'paid' }, { providerId: '3', payer: 'Cigna', minBilledCents: '3200' }]) {
+      for (const withCursor of [false, true]) {
+        const plan = planFor({ ...filters, sort }, withCursor)
+        expect(plan).toMatch(/SEARCH claims USING INDEX idx_claims_provider_billed \(provider_id=\?/)
+        expect(plan).not.toMatch(/idx_claims_billed\b|TEMP B-TREE/)
+      }
+    }
+    // A provider and an amount range at the edge of what it bills: the probe counts the
+    // provider's claims in that range (about 60 in the fixture, so the probe's bound is raised
+    // above that), and the page reads and sorts them instead of walking idx_claims_submitted
+    // for matches that are rare along it.
+    configurePlanner({ probeCap: 100 })
+    try {
+      const plan = planFor({ providerId: '2', minBilledCents: '2900', maxBilledCents: '5000', sort: '-submittedAt' }, false)
+      expect(plan).toMatch(/idx_claims_provider_billed \(provider_id=\? AND billed_cents>\? AND billed_cents<\?\)/)
+    }
+    finally {
+      configurePlanner({ probeCap: 40 })
+    }
+  })
+
+  // submitted_at follows date_of_service, so the claims of a date range sit in one stretch of
+  // idx_claims_submitted; the rollup's per-day submitted_at bounds confine the walk to it.
+  it.each(['submittedAt', '-submittedAt'])('sort=%s with a date range walks only the stretch those days were submitted in', (sort) => {
+    for (const filters of [{ from: '2026-05-01', to: '2026-05-31' }, { from: '2026-06-01' }, { to: '2026-01-31', status: 'paid' }]) {
+      for (const withCursor of [false, true]) {
+        const plan = planFor({ ...filters, sort }, withCursor)
+        expect(plan).toMatch(/SEARCH claims USING INDEX idx_claims_submitted \(submitted_at>\? AND submitted_at<\?\)/)
+        expect(plan).not.toMatch(/TEMP B-TREE/)
+      }
+    }
+    const { params } = buildListStatement(parse({ from: '2026-05-01', to: '2026-05-31', sort }), false)
+    const inMay = all.filter(c => c.dateOfService >= '2026-05-01' && c.dateOfService <= '2026-05-31').map(c => c.submittedAt)
+    expect(params).toMatchObject({ submittedLo: Math.min(...inMay), submittedHi: Math.max(...inMay) })
+  })
+
+  it('walks all of idx_claims_submitted when a day\'s bounds are unknown (written before they were kept)', () => {
+    db.conn.sqlite.exec(`UPDATE claims_daily SET min_submitted_at = NULL, max_submitted_at = NULL WHERE day = '2026-05-10'`)
+    try {
+      const { sql, params } = buildListStatement(parse({ from: '2026-05-01', to: '2026-05-31', sort: 'submittedAt' }), false)
+      expect(sql).not.toMatch(/submitted_at BETWEEN/)
+      expect(params).not.toHaveProperty('submittedLo')
+    }
+    finally {
+      rebuildClaimsRollup(db.conn.sqlite)
+      scaleRollup(333)
+    }
+  })
+
+  // A claim's status follows its age, so for several statuses the date sort merges one
+  // (status, date, id) range per status rather than walking the date index past other statuses.
+  it.each(['dateOfService', '-dateOfService'])('sort=%s with several statuses merges one ordered range per status', (sort) => {
+    for (const filters of [{ status: ['approved', 'appealed'] }, { status: ['approved', 'appealed', 'pending'], from: '2026-02-01' }]) {
+      for (const withCursor of [false, true]) {
+        const plan = planFor({ ...filters, sort }, withCursor)
+        const ranges = plan.match(/SEARCH claims USING INDEX idx_claims_status_date \(status=\?/g) ?? []
+        expect(ranges).toHaveLength(filters.status.length * (withCursor ? 2 : 1))
+        expect(plan).toMatch(/MERGE \(UNION ALL\)/)
+        expect(plan).not.toMatch(/TEMP B-TREE/)
+      }
+    }
+  })
+
+  // A status follows a claim's age: submitted claims are the last days' ones. The estimate
+  // (matches spread along the walk) would walk idx_claims_submitted from its oldest end; the
+  // cap stops that walk and reads the status's own range for the rest of the page.
+  it.each(['submittedAt', '-billedCents'])('sort=%s with a filter its index does not bound caps the walk and falls back', (sort) => {
+    const { path, capped } = buildListStatement(parse({ status: 'submitted', sort }), false)
+    expect(path.ordered).toBe(true)
+    expect(path.fallback).toMatchObject({ index: 'idx_claims_status_date', ordered: false })
+    expect(capped!.probe.sql).toMatch(/LIMIT 1 OFFSET @walkCap$/)
+    expect(explain(db.conn.sqlite, capped!.rest.sql)).toMatch(/idx_claims_status_date \(status=\?/)
+  })
+
+  // A page after a cursor seeks on both index columns: the rest of the cursor's key
+  // (key = ? AND id < ?), then the keys past it, merged in order without a sort.
+  it.each(SORTS)('sort=%s: a cursor page bounds the index range by the key and the id', (sort) => {
+    for (const filters of [{}, { status: 'denied' }, { providerId: '2' }, { from: '2026-02-01', to: '2026-03-31' }]) {
+      const plan = planFor({ ...filters, sort }, true)
+      expect(plan).toMatch(/SEARCH claims USING INDEX idx_claims_\w+ \((\w+=\? AND )*(date_of_service|billed_cents|submitted_at)=\? AND id[<>]\?\)/)
+      expect(plan).not.toMatch(/TEMP B-TREE/)
+    }
   })
 
   it('walks every page of the common shapes correctly with those plans', () => {
@@ -128,6 +225,34 @@ describe('listClaims', () => {
     const want = expected(query)
     expect(want.length).toBeGreaterThan(0)
     expect(walk(query)).toEqual(want)
+  })
+
+  it.each([
+    { status: 'submitted', denialReason: 'CO-16' },
+    { status: ['paid', 'pending'], denialReason: 'CO-97', sort: '-billedCents' },
+    { providerId: '1', minBilledCents: '5000', sort: 'submittedAt' },
+  ])('answers %j, which the rollup shows nothing matches, with an empty page and no claims read', (query) => {
+    expect(expected(query)).toEqual([])
+    expect(buildListStatement(parse(query), false).path.none).toBe(true)
+    expect(listClaims(parse(query))).toEqual({ data: [], page: { limit: 50, nextCursor: null } })
+  })
+
+  // With the walk capped at 30 entries, most pages of these shapes stop their walk early and
+  // finish through the fallback: the pages must still be exactly the uncapped ones.
+  it.each([
+    { status: 'submitted', sort: 'submittedAt', limit: '20' },
+    { status: 'paid', payer: 'Aetna', sort: '-billedCents', limit: '7' },
+    { denialReason: 'CO-16', sort: '-submittedAt', limit: '11' },
+    { status: 'pending', minBilledCents: '3000', sort: 'billedCents', limit: '5' },
+    { providerId: '3', status: 'approved', from: '2026-02-01', to: '2026-04-30', sort: '-submittedAt', limit: '3' },
+  ])('walking every page of %j with a capped walk returns each matching claim once, in order', (query) => {
+    configurePlanner({ probeCap: 40, walkCap: 30 })
+    try {
+      expect(walk(query)).toEqual(expected(query))
+    }
+    finally {
+      configurePlanner({ probeCap: 40 })
+    }
   })
 
   it('renders claims as the API shows them', () => {

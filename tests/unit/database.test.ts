@@ -59,6 +59,7 @@ describe('migrations', () => {
     expect(byName.idx_claims_status_date!.columns).toEqual(['status', 'date_of_service', 'id'])
     expect(byName.idx_claims_provider_date!.columns).toEqual(['provider_id', 'date_of_service', 'id'])
     expect(byName.idx_claims_payer_date!.columns).toEqual(['payer', 'date_of_service', 'id'])
+    expect(byName.idx_claims_provider_billed!.columns).toEqual(['provider_id', 'billed_cents', 'id'])
     expect(byName.idx_claims_denial_date).toMatchObject({ columns: ['denial_reason', 'date_of_service', 'id'], where: 'denial_reason IS NOT NULL' })
     const health = describeIndexes(conn.sqlite).find(t => t.name === 'health_data_points')!
     expect(health.indexes.map(ix => ix.name)).toContain('idx_health_person_metric_at')

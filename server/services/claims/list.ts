@@ -3,9 +3,16 @@
 // after a cursor) is its own named, prepared statement; planner.ts picks the index.
 import { defineQuery, type NamedQuery } from '../query/index.ts'
 import { decodeCursor, encodeCursor, type Page } from '../pagination.ts'
-import { choosePath, type Params, type SortColumn } from './planner.ts'
+import { choosePath, INDEX_FILTERS, walkCapsFor, type AccessPath, type Params, type SortColumn } from './planner.ts'
 import { CLAIM_COLUMNS, toClaim, type Claim, type ClaimRow } from './row.ts'
 import type { ListClaimsQuery } from './schemas.ts'
+
+/** The sort keys' names in the result (CLAIM_COLUMNS' aliases), for ORDER BY of a compound page. */
+const SORT_ALIAS: Record<SortColumn, string> = {
+  date_of_service: 'dateOfService',
+  billed_cents: 'billedCents',
+  submitted_at: 'submittedAt',
+}
 
 const SORT_COLUMN: Record<string, SortColumn> = {
   dateOfService: 'date_of_service',
@@ -36,19 +43,107 @@ export function filterTerms(q: ListClaimsQuery): { terms: string[], params: Para
 
 const statements = new Map<string, NamedQuery<Params, ClaimRow>>()
 
-/** The SQL and name of the statement for this request's shape. */
-export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean) {
-  const descending = q.sort.startsWith('-')
+/**
+ * The SQL and name of the statement for this request's shape.
+ *
+ * A page after a cursor on an ordered path is two index ranges merged in order: the rest of
+ * the cursor's key (`key = @cursorKey AND id < @cursorId`, bounded on both index columns) and
+ * the keys past it. The row value `(key, id) < (@cursorKey, @cursorId)` would bound the range
+ * by the key alone, and step again over every row of the cursor's key already shown (up to a
+ * day of claims for the date sort). A path that reads its range and sorts keeps the row value:
+ * it reads the whole range either way. Several statuses with the date sort are, likewise, one
+ * range of (status, date, id) per status, merged.
+ */
+interface Statement {
+  sql: string
+  name: string
+}
+
+/** The statements of a capped walk (see cappedWalk). */
+export interface CappedWalk {
+  probe: Statement
+  walk: Statement
+  probe2: Statement
+  walk2: Statement
+  walk2All: Statement
+  rest: Statement
+}
+
+export interface ListStatement extends Statement {
+  sort: SortColumn
+  params: Params
+  path: AccessPath
+  capped?: CappedWalk
+}
+
+export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean): ListStatement {
   const sort = SORT_COLUMN[q.sort.replace('-', '')]!
-  const { terms, params } = filterTerms(q)
   const path = choosePath(q, sort)
-  const dir = descending ? 'DESC' : 'ASC'
-  if (hasCursor) terms.push(`(${sort}, id) ${descending ? '<' : '>'} (@cursorKey, @cursorId)`)
-  const sql = `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
-    + (terms.length ? ` WHERE ${terms.join(' AND ')}` : '')
-    + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
-  const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}]`
-  return { sql, name, sort, params }
+  const main = compose(q, sort, hasCursor, path, [], '')
+  if (!path.fallback) return { ...main, sort, path }
+  // A capped walk: the key `walkCap` entries along the walk, the walk up to it, then the
+  // fallback path for what lies past it. Every row is on one side of walkEnd, so the page is
+  // the same as the uncapped walk's; only the work is bounded.
+  const { dir, past } = direction(q)
+  const probeQ = Object.fromEntries(INDEX_FILTERS[path.index]!.map(f => [f, q[f as keyof ListClaimsQuery]])) as unknown as ListClaimsQuery
+  const { terms } = filterTerms(probeQ)
+  if (path.submitted) terms.push('submitted_at BETWEEN @submittedLo AND @submittedHi')
+  if (hasCursor) terms.push(`${sort} ${past}= @cursorKey`)
+  const probeSql = (where: string[]) => `SELECT ${sort} AS k FROM claims INDEXED BY ${path.index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
+    + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT 1 OFFSET @walkCap`
+  const probeName = main.name.replace('claims.list[', 'claims.list.walkEnd[')
+  const probe = { sql: probeSql(terms), name: probeName }
+  const notPast = past === '<' ? '>=' : '<='
+  const walk = compose(q, sort, hasCursor, path, [`${sort} ${notPast} @walkEnd`], ';capped')
+  // The second stage: from the first stage's end, without the cursor (it lies behind it).
+  const fromStart = [...terms.filter(t => !t.includes('@cursorKey')), `${sort} ${past} @walkStart`]
+  const probe2 = { sql: probeSql(fromStart), name: probeName.replace(/\]$/, ';2]') }
+  const walk2 = compose(q, sort, false, path, [`${sort} ${past} @walkStart`, `${sort} ${notPast} @walkEnd`], ';capped2')
+  const walk2All = compose(q, sort, false, path, [`${sort} ${past} @walkStart`], ';capped2all')
+  const rest = compose(q, sort, false, path.fallback, [`${sort} ${past} @walkEnd`], ';rest')
+  return { ...main, sort, path, capped: { probe, walk, probe2, walk2, walk2All, rest } }
+}
+
+function direction(q: ListClaimsQuery) {
+  const descending = q.sort.startsWith('-')
+  return { dir: descending ? 'DESC' : 'ASC', past: descending ? '<' : '>' }
+}
+
+/** One statement: the filters, the path's index, the cursor's bound, and any extra terms. */
+function compose(q: ListClaimsQuery, sort: SortColumn, hasCursor: boolean, path: AccessPath, extra: string[], tag: string) {
+  const { dir, past } = direction(q)
+  const { terms, params } = filterTerms(q)
+  if (path.submitted) {
+    terms.push('submitted_at BETWEEN @submittedLo AND @submittedHi')
+    params.submittedLo = path.submitted.lo
+    params.submittedHi = path.submitted.hi
+  }
+  terms.push(...extra)
+  const select = (where: string[]) => `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
+    + (where.length ? ` WHERE ${where.join(' AND ')}` : '')
+  // Several statuses on (status, date, id): one ordered range per status, merged.
+  const statusTerm = terms.findIndex(t => t.startsWith('status IN'))
+  const perStatus = path.perStatus && statusTerm >= 0
+    ? Object.keys(params).filter(k => /^s\d+$/.test(k)).map(k => [`status = @${k}`])
+    : [[]]
+  const base = perStatus.length > 1 ? terms.filter((_, i) => i !== statusTerm) : terms
+  const keyRanges = hasCursor && path.ordered ? [[`${sort} = @cursorKey`, `id ${past} @cursorId`], [`${sort} ${past} @cursorKey`]] : [[]]
+  const branches = perStatus.flatMap(st => keyRanges.map(kr => [...st, ...base, ...kr]))
+  let sql: string
+  if (branches.length > 1) {
+    sql = branches.map(select).join(' UNION ALL ') + ` ORDER BY ${SORT_ALIAS[sort]} ${dir}, id ${dir} LIMIT @limit`
+  }
+  else {
+    sql = select(hasCursor && !path.ordered ? [...terms, `(${sort}, id) ${past} (@cursorKey, @cursorId)`] : branches[0]!) + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
+  }
+  const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}${tag}]`
+  return { sql, name, params }
+}
+
+function prepared<R>(statement: Statement): NamedQuery<Params, R> {
+  let stmt = statements.get(statement.sql)
+  if (!stmt) statements.set(statement.sql, stmt = defineQuery<Params, ClaimRow>(statement.name, statement.sql))
+  return stmt as unknown as NamedQuery<Params, R>
 }
 
 export interface ListClaimsResult {
@@ -57,16 +152,15 @@ export interface ListClaimsResult {
 }
 
 export function listClaims(q: ListClaimsQuery): ListClaimsResult {
-  const { sql, name, sort, params } = buildListStatement(q, q.cursor !== undefined)
+  const { sql, name, sort, params, path, capped } = buildListStatement(q, q.cursor !== undefined)
+  if (path.none) return { data: [], page: { limit: q.limit, nextCursor: null } }
   if (q.cursor) {
     const [key, id] = decodeCursor(q.cursor, [sort === 'date_of_service' ? 'string' : 'number', 'number'] as const)
     params.cursorKey = key
     params.cursorId = id
   }
   params.limit = q.limit + 1
-  let stmt = statements.get(sql)
-  if (!stmt) statements.set(sql, stmt = defineQuery<Params, ClaimRow>(name, sql))
-  const rows = stmt.all(params)
+  const rows = capped ? cappedWalk(capped, { sql, name }, params, q.limit + 1, path.fallback?.rows) : prepared<ClaimRow>({ sql, name }).all(params)
   const hasMore = rows.length > q.limit
   const page = hasMore ? rows.slice(0, q.limit) : rows
   const last = page[page.length - 1]
@@ -75,4 +169,27 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
     data: page.map(toClaim),
     page: { limit: q.limit, nextCursor: hasMore && last ? encodeCursor([sortValue(last), last.id]) : null },
   }
+}
+
+/**
+ * The walk in two capped stages (planner.ts, walkCapsFor), then, if the page is still not full,
+ * the fallback path for the rows past the walk's end.
+ */
+function cappedWalk(capped: CappedWalk, main: Statement, params: Params, limit: number, fallbackRows?: number): ClaimRow[] {
+  const [first, second] = walkCapsFor(limit, fallbackRows)
+  const end = prepared<{ k: string | number }>(capped.probe).get({ ...params, walkCap: first })
+  // Fewer entries than the cap are left: the walk is short as it is.
+  if (!end) return prepared<ClaimRow>(main).all(params)
+  let rows = prepared<ClaimRow>(capped.walk).all({ ...params, walkEnd: end.k })
+  let walkEnd = end.k
+  if (rows.length < limit && second > first) {
+    const end2 = prepared<{ k: string | number }>(capped.probe2).get({ ...params, walkStart: walkEnd, walkCap: second - first })
+    const stage2 = { ...params, walkStart: walkEnd, walkEnd: end2?.k ?? walkEnd, limit: limit - rows.length }
+    // No key at the second cap: the rest of the walk is shorter than the cap, so walk it all.
+    rows = rows.concat(prepared<ClaimRow>(end2 ? capped.walk2 : capped.walk2All).all(stage2))
+    if (!end2) return rows
+    walkEnd = end2.k
+  }
+  if (rows.length >= limit) return rows
+  return rows.concat(prepared<ClaimRow>(capped.rest).all({ ...params, walkEnd, limit: limit - rows.length }))
 }

@@ -40,23 +40,48 @@ type Row = Omit<MetricsFields, 'denialRate'>
 // the fewest keys per day (8 payers against 60 providers).
 const WHERE = `WHERE dim = @dim AND day BETWEEN @from AND @to`
 
-const totals = defineQuery<Range & { dim: string }, Row>('claims.metrics.totals', `SELECT ${SUMS} FROM claims_daily ${WHERE}`)
-
 // The week is keyed by its Monday.
-const BUCKET_KEY: Record<GroupBy, { dim: string, key: string }> = {
-  day: { dim: 'payer', key: 'day' },
-  week: { dim: 'payer', key: `date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')` },
-  month: { dim: 'payer', key: 'substr(day, 1, 7)' },
-  provider: { dim: 'provider', key: 'key' },
-  payer: { dim: 'payer', key: 'key' },
-  denialReason: { dim: 'denial_reason', key: 'key' },
+// Time buckets read the window's rows through (dim, day, key). A grouping by a dimension's key
+// over a long window walks the covering (dim, key, day, sums...) index instead: rows come in key
+// order, so GROUP BY needs no sort, and none is looked up in the table (a year by provider is
+// 22,000 rollup rows: 7 ms instead of 17). `+day` keeps SQLite from a skip-scan of that index,
+// which reads only the window but then sorts it for GROUP BY. The walk reads the dimension's
+// whole history, so a short window reads its own rows through (dim, day, key) and sorts them.
+const BUCKET_KEY: Record<GroupBy, { dim: string, key: string, byKey: boolean }> = {
+  day: { dim: 'payer', key: 'day', byKey: false },
+  week: { dim: 'payer', key: `date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')`, byKey: false },
+  month: { dim: 'payer', key: 'substr(day, 1, 7)', byKey: false },
+  provider: { dim: 'provider', key: 'key', byKey: true },
+  payer: { dim: 'payer', key: 'key', byKey: true },
+  denialReason: { dim: 'denial_reason', key: 'key', byKey: true },
 }
 
+/** Windows up to this many days read their own rows; longer ones walk the key index. */
+export const SHORT_WINDOW_DAYS = 92
+
+type GroupQuery = NamedQuery<Range & { dim: string }, Row & { key: string }>
+const queryName = (groupBy: string) => `claims.metrics.by${groupBy[0]!.toUpperCase()}${groupBy.slice(1)}`
+const byWindow = (key: string) => `SELECT ${key} AS key, ${SUMS} FROM claims_daily INDEXED BY idx_claims_daily_dim_day_key
+  ${WHERE} GROUP BY ${key} ORDER BY ${key}`
+
 const byGroup = Object.fromEntries(Object.entries(BUCKET_KEY).map(([groupBy, { key }]) => [
+  groupBy, defineQuery(queryName(groupBy), byWindow(key)) as GroupQuery,
+])) as Record<GroupBy, GroupQuery>
+
+const byKeyWalk = Object.fromEntries(Object.entries(BUCKET_KEY).filter(([, b]) => b.byKey).map(([groupBy]) => [
   groupBy,
-  defineQuery<Range & { dim: string }, Row & { key: string }>(`claims.metrics.by${groupBy[0]!.toUpperCase()}${groupBy.slice(1)}`,
-    `SELECT ${key} AS key, ${SUMS} FROM claims_daily ${WHERE} GROUP BY ${key} ORDER BY ${key}`),
-])) as Record<GroupBy, NamedQuery<Range & { dim: string }, Row & { key: string }>>
+  defineQuery(`${queryName(groupBy)}[long]`, `SELECT key, ${SUMS} FROM claims_daily INDEXED BY idx_claims_daily_dim_key_day
+    WHERE dim = @dim AND +day BETWEEN @from AND @to GROUP BY key ORDER BY key`) as GroupQuery,
+])) as Partial<Record<GroupBy, GroupQuery>>
+
+const FIELDS = ['claims', 'submitted', 'pending', 'approved', 'denied', 'paid', 'appealed', 'billedCents', 'paidCents', 'deniedCents'] as const
+
+/** Every claim counts once in each dimension, so the series (all its keys) adds up to the totals. */
+function sumOf(series: Row[]): Row {
+  const total = Object.fromEntries(FIELDS.map(f => [f, 0])) as Row
+  for (const row of series) for (const f of FIELDS) total[f] += row[f]
+  return total
+}
 
 export function withRate<T extends Row>(row: T): T & { denialRate: number } {
   return { ...row, denialRate: row.claims === 0 ? 0 : row.denied / row.claims }
@@ -79,13 +104,16 @@ export function resolveRange(q: { from?: string, to?: string }, defaultDays: num
 export function claimsMetrics(q: MetricsQuery): MetricsResult {
   const range = resolveRange(q, DEFAULT_METRICS_DAYS)
   const { dim } = BUCKET_KEY[q.groupBy]
-  const series = byGroup[q.groupBy].all({ ...range, dim }).map(withRate)
+  const days = (Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000 + 1
+  const query = (days > SHORT_WINDOW_DAYS ? byKeyWalk[q.groupBy] : undefined) ?? byGroup[q.groupBy]
+  const series = query.all({ ...range, dim }).map(withRate)
+  const totals = withRate(sumOf(series))
   // Dimension keys with no claims (a reason only on denied claims) are '' in the rollup.
   const visible = q.groupBy === 'denialReason' ? series.filter(s => s.key !== '') : series
   return {
     ...range,
     groupBy: q.groupBy,
-    totals: withRate(totals.get({ ...range, dim: 'payer' })!),
+    totals,
     series: visible,
   }
 }

@@ -14,6 +14,8 @@ export interface RollupClaim {
   denialReason: string | null
   billedCents: number
   paidCents: number
+  /** Milliseconds; widens the row's submitted_at bounds. A writer that omits it leaves them unknown. */
+  submittedAt?: number
 }
 
 export interface RollupDelta {
@@ -27,6 +29,11 @@ export interface RollupDelta {
   billedCents: number
   paidCents: number
   deniedCents: number
+  /** Bounds of the added claims' submitted_at; null when none was added (or one came without it). */
+  minSubmittedAt: number | null
+  maxSubmittedAt: number | null
+  /** An added claim came without submittedAt: the row's bounds become unknown. */
+  unknownBounds: boolean
 }
 
 /** Deltas keyed by `${dim}\u0000${day}\u0000${key}`. */
@@ -35,7 +42,7 @@ export type RollupAccumulator = Map<string, RollupDelta>
 const SEP = '\u0000'
 
 function emptyDelta(): RollupDelta {
-  return { claims: 0, submitted: 0, pending: 0, approved: 0, denied: 0, paid: 0, appealed: 0, billedCents: 0, paidCents: 0, deniedCents: 0 }
+  return { claims: 0, submitted: 0, pending: 0, approved: 0, denied: 0, paid: 0, appealed: 0, billedCents: 0, paidCents: 0, deniedCents: 0, minSubmittedAt: null, maxSubmittedAt: null, unknownBounds: false }
 }
 
 function keysOf(claim: RollupClaim): [RollupDimension, string][] {
@@ -60,12 +67,28 @@ export function accumulateClaim(acc: RollupAccumulator, claim: RollupClaim, sign
     delta.billedCents += sign * claim.billedCents
     delta.paidCents += sign * claim.paidCents
     if (claim.status === 'denied') delta.deniedCents += sign * claim.billedCents
+    // Removing a claim leaves the bounds as they are: wider than needed, never wrong.
+    if (sign === 1) widen(delta, claim.submittedAt)
   }
 }
 
+function widen(delta: RollupDelta, at: number | undefined): void {
+  if (at === undefined) {
+    delta.unknownBounds = true
+    return
+  }
+  if (delta.minSubmittedAt === null || at < delta.minSubmittedAt) delta.minSubmittedAt = at
+  if (delta.maxSubmittedAt === null || at > delta.maxSubmittedAt) delta.maxSubmittedAt = at
+}
+
+// Bounds: a new row takes the batch's; an existing row widens to include them. SQLite's
+// two-argument min()/max() return NULL when either side is NULL, so an unknown bound (NULL)
+// stays unknown; a delta that adds no claim (NULL with the 'keep' flag) leaves the row's as
+// they are.
 const UPSERT_SQL = `
-INSERT INTO claims_daily (dim, day, key, claims, submitted, pending, approved, denied, paid, appealed, billed_cents, paid_cents, denied_cents)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO claims_daily (dim, day, key, claims, submitted, pending, approved, denied, paid, appealed, billed_cents, paid_cents, denied_cents,
+  min_submitted_at, max_submitted_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (dim, day, key) DO UPDATE SET
   claims = claims + excluded.claims,
   submitted = submitted + excluded.submitted,
@@ -76,7 +99,9 @@ ON CONFLICT (dim, day, key) DO UPDATE SET
   appealed = appealed + excluded.appealed,
   billed_cents = billed_cents + excluded.billed_cents,
   paid_cents = paid_cents + excluded.paid_cents,
-  denied_cents = denied_cents + excluded.denied_cents`
+  denied_cents = denied_cents + excluded.denied_cents,
+  min_submitted_at = CASE WHEN ? THEN min_submitted_at ELSE min(min_submitted_at, excluded.min_submitted_at) END,
+  max_submitted_at = CASE WHEN ? THEN max_submitted_at ELSE max(max_submitted_at, excluded.max_submitted_at) END`
 
 const PRUNE_SQL = 'DELETE FROM claims_daily WHERE dim = ? AND day = ? AND key = ? AND claims = 0'
 catalogue('claims.rollup.upsert', UPSERT_SQL)
@@ -109,9 +134,15 @@ function upsertAll(sqlite: Sqlite, acc: RollupAccumulator): number {
   let rows = 0
   for (const [id, d] of acc) {
     if (d.claims === 0 && d.billedCents === 0 && d.paidCents === 0 && d.submitted === 0 && d.pending === 0
-      && d.approved === 0 && d.denied === 0 && d.paid === 0 && d.appealed === 0) continue
+      && d.approved === 0 && d.denied === 0 && d.paid === 0 && d.appealed === 0 && d.minSubmittedAt === null && !d.unknownBounds) continue
     const [dim, day, key] = id.split(SEP) as [string, string, string]
-    upsert.run(dim, day, key, d.claims, d.submitted, d.pending, d.approved, d.denied, d.paid, d.appealed, d.billedCents, d.paidCents, d.deniedCents)
+    // keep: this delta only removed claims, so the row's bounds stay; otherwise they widen
+    // (or become unknown when a claim came without its submission time).
+    const keep = d.minSubmittedAt === null && !d.unknownBounds ? 1 : 0
+    const min = d.unknownBounds ? null : d.minSubmittedAt
+    const max = d.unknownBounds ? null : d.maxSubmittedAt
+    upsert.run(dim, day, key, d.claims, d.submitted, d.pending, d.approved, d.denied, d.paid, d.appealed, d.billedCents, d.paidCents, d.deniedCents,
+      min, max, keep, keep)
     if (d.claims < 0) prune.run(dim, day, key)
     rows++
   }
@@ -129,11 +160,12 @@ export function rebuildClaimsRollup(sqlite: Sqlite): void {
     sqlite.prepare('DELETE FROM claims_daily').run()
     for (const [dim, expr] of dims) {
       sqlite.prepare(`
-        INSERT INTO claims_daily (dim, day, key, claims, submitted, pending, approved, denied, paid, appealed, billed_cents, paid_cents, denied_cents)
+        INSERT INTO claims_daily (dim, day, key, claims, submitted, pending, approved, denied, paid, appealed, billed_cents, paid_cents, denied_cents,
+          min_submitted_at, max_submitted_at)
         SELECT '${dim}', date_of_service, ${expr}, count(*),
           sum(status = 'submitted'), sum(status = 'pending'), sum(status = 'approved'), sum(status = 'denied'),
           sum(status = 'paid'), sum(status = 'appealed'), sum(billed_cents), sum(paid_cents),
-          sum(CASE WHEN status = 'denied' THEN billed_cents ELSE 0 END)
+          sum(CASE WHEN status = 'denied' THEN billed_cents ELSE 0 END), min(submitted_at), max(submitted_at)
         FROM claims GROUP BY date_of_service, ${expr}`).run()
     }
   })()

@@ -114,7 +114,7 @@ export function seedClaims(sqlite: Sqlite, providers: ProviderSeed[], options: C
           const patientRef = `PT${random.int(0, patients - 1).toString(36).toUpperCase().padStart(5, '0')}`
           written++
           insert.push('seed', `C${String(written).padStart(9, '0')}`, provider.id, payer.name, patientRef, cpt.code, day, submittedAt, draft.status, draft.denialReason, billedCents, paidCents)
-          accumulateClaim(acc, { providerId: provider.id, payer: payer.name, dateOfService: day, status: draft.status, denialReason: draft.denialReason, billedCents, paidCents })
+          accumulateClaim(acc, { providerId: provider.id, payer: payer.name, dateOfService: day, status: draft.status, denialReason: draft.denialReason, billedCents, paidCents, submittedAt })
           inBatch++
         }
         dayIndex++
