@@ -2,12 +2,11 @@
 // row is validated before anything is written, then one IMMEDIATE transaction inserts new claims,
 // updates changed ones, skips unchanged ones (idempotent on (source, sourceId)) and moves the
 // rollup with them.
-import { parse as parseCsv } from 'csv-parse/sync'
 import type { Sqlite } from '../../database/connection.ts'
 import { BulkInserter } from '../../database/bulk-insert.ts'
 import { useConnection } from '../../database/client.ts'
 import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
-import { formatIssues, type InputIssue } from '../validation-issues.ts'
+import { checkRows, parseRows, rejectIfAny, type IngestResult } from '../batch.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from './rollup.ts'
 import { CLAIM_COLUMNS, type ClaimRow } from './row.ts'
 import { ClaimInput } from './schemas.ts'
@@ -18,95 +17,28 @@ export const MAX_INGEST_BYTES = 8 * 1024 * 1024
 export const INGEST_FORMATS = ['application/json', 'application/x-ndjson', 'text/csv'] as const
 export type IngestFormat = (typeof INGEST_FORMATS)[number]
 
-export class IngestRejected extends Error {
-  readonly issues: InputIssue[]
-
-  constructor(issues: InputIssue[], message = 'The batch was rejected; nothing was written') {
-    super(message)
-    this.issues = issues
-  }
-}
-
-export class IngestTooLarge extends Error {}
-
-export interface IngestResult {
-  inserted: number
-  updated: number
-  unchanged: number
-}
+export { IngestRejected, IngestTooLarge, type IngestResult } from '../batch.ts'
 
 /** Parses the body into raw rows; a body that is not the format it claims is an IngestRejected. */
 export function parseBatch(body: string, format: IngestFormat): unknown[] {
-  if (format === 'application/json') {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(body)
-    }
-    catch (error) {
-      throw new IngestRejected([{ path: '', message: `is not valid JSON (${(error as Error).message})` }])
-    }
-    if (!Array.isArray(parsed)) throw new IngestRejected([{ path: '', message: 'must be a JSON array of claims' }])
-    return parsed
-  }
-  if (format === 'application/x-ndjson') {
-    const rows: unknown[] = []
-    const issues: InputIssue[] = []
-    for (const line of body.split('\n')) {
-      if (line.trim() === '') continue
-      try {
-        rows.push(JSON.parse(line))
-      }
-      catch {
-        issues.push({ path: `[${rows.length}]`, message: 'is not a valid JSON line' })
-        rows.push(null)
-      }
-    }
-    if (issues.length) throw new IngestRejected(issues)
-    return rows
-  }
-  try {
-    const records = parseCsv(body, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[]
-    // An empty CSV cell means "not given".
-    return records.map(r => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '')))
-  }
-  catch (error) {
-    throw new IngestRejected([{ path: '', message: `is not valid CSV (${(error as Error).message})` }])
-  }
+  return parseRows(body, format, 'claims')
 }
 
 const knownProviders = defineQuery<{ ids: string }, { id: number }>('claims.ingest.providers',
   'SELECT id FROM providers WHERE id IN (SELECT value FROM json_each(@ids))')
 
-/** Validates every row; collects every problem, with its row index, before rejecting. */
-export function validateBatch(rows: unknown[]): ClaimInput[] {
-  if (rows.length > MAX_INGEST_ROWS) throw new IngestTooLarge(`A batch holds at most ${MAX_INGEST_ROWS} claims; this one has ${rows.length}`)
-  if (rows.length === 0) throw new IngestRejected([{ path: '', message: 'must contain at least one claim' }])
-  const issues: InputIssue[] = []
-  const claims: ClaimInput[] = []
-  const seen = new Map<string, number>()
-  rows.forEach((row, i) => {
-    const result = ClaimInput.safeParse(row)
-    if (!result.success) {
-      for (const issue of formatIssues(result.error.issues)) issues.push({ path: `[${i}]${issue.path ? `.${issue.path}` : ''}`, message: issue.message })
-      return
-    }
-    const key = `${result.data.source}\u0000${result.data.sourceId}`
-    const first = seen.get(key)
-    if (first !== undefined) issues.push({ path: `[${i}].sourceId`, message: `repeats row [${first}] (same source and sourceId)` })
-    else seen.set(key, i)
-    claims[i] = result.data
+/** Validates every row and that its provider exists; collects every problem before rejecting. */
+export function validateBatch(input: unknown[]): ClaimInput[] {
+  const { rows, issues } = checkRows(input, ClaimInput, {
+    max: MAX_INGEST_ROWS, what: 'claims', keyField: 'sourceId', keyFields: 'source and sourceId', keyOf: c => `${c.source}\u0000${c.sourceId}`,
   })
-  const providerIds = [...new Set(claims.filter(Boolean).map(c => c.providerId))]
+  const providerIds = [...new Set(rows.flatMap(c => (c ? [c.providerId] : [])))]
   const known = new Set(knownProviders.all({ ids: JSON.stringify(providerIds) }).map(p => p.id))
-  claims.forEach((c, i) => {
+  rows.forEach((c, i) => {
     if (c && !known.has(c.providerId)) issues.push({ path: `[${i}].providerId`, message: `no provider with id ${c.providerId}` })
   })
-  if (issues.length) throw new IngestRejected(issues.sort((a, b) => rowIndex(a.path) - rowIndex(b.path)))
-  return claims
-}
-
-function rowIndex(path: string): number {
-  return Number(/^\[(\d+)\]/.exec(path)?.[1] ?? -1)
+  rejectIfAny(issues)
+  return rows as ClaimInput[]
 }
 
 const existing = defineQuery<{ source: string, ids: string }, ClaimRow>('claims.ingest.existing',

@@ -37,7 +37,7 @@ const keyOf = (personId: number | string, supplementId: string, takenAt: number)
 
 export function validateIntakes(body: string, format: BatchFormat): IntakeInput[] {
   return validateRows(parseRows(body, format, 'supplement intakes'), IntakeInput,
-    { max: MAX_INTAKES, what: 'supplement intakes', keyField: 'takenAt', keyOf: i => keyOf(i.personId, i.supplementId, i.takenAt) })
+    { max: MAX_INTAKES, what: 'supplement intakes', keyField: 'takenAt', keyFields: 'personId, supplementId and takenAt', keyOf: i => keyOf(i.personId, i.supplementId, i.takenAt) })
 }
 
 export function writeIntakes(intakes: IntakeInput[], now: number = Date.now()): WriteOutcome {

@@ -46,7 +46,7 @@ const keyOf = (personId: number | string, metric: string, at: number, source: st
 
 export function validatePoints(body: string, format: BatchFormat): HealthPointInput[] {
   return validateRows(parseRows(body, format, 'health data points'), HealthPointInput,
-    { max: MAX_POINTS, what: 'health data points', keyField: 'at', keyOf: p => keyOf(p.personId, p.metric, p.at, p.source) })
+    { max: MAX_POINTS, what: 'health data points', keyField: 'at', keyFields: 'personId, metric, at and source', keyOf: p => keyOf(p.personId, p.metric, p.at, p.source) })
 }
 
 function findExisting(keys: [number, string, number, string][]): Map<string, Existing> {
