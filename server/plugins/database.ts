@@ -5,6 +5,7 @@ import { runMigrations } from '../database/migrate.ts'
 import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/api-keys.ts'
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
 import { configureSlowLog } from '../services/query/index.ts'
+import { enqueueJob } from '../services/jobs/queue.ts'
 import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
 
 export default defineNitroPlugin((nitroApp) => {
@@ -30,6 +31,9 @@ export default defineNitroPlugin((nitroApp) => {
     const started = performance.now()
     const report = seedDatabase(conn, DEMO_SEED_OPTIONS)
     console.info(`[db] seeded demo data (${report.totalRows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    // The demo should show correlations and insights at once, not after the first daily recompute:
+    // the job runner (server/plugins/jobs.ts) picks this up on its worker thread.
+    enqueueJob('correlations.recompute', {})
   }
 
   nitroApp.hooks.hook('close', () => closeDatabase())
