@@ -99,16 +99,11 @@ export async function startPortal(): Promise<Portal> {
     await new Promise(r => (child.exitCode !== null ? r(null) : child.once('exit', r)))
     rmSync(dir, { recursive: true, force: true })
   }
-  // afterAll does not run in a file whose tests are all skipped; the exit hook covers that too.
+  // The exit hook covers a file that ends without running its hooks (a failed import, say).
   afterAll(stop)
   process.once('exit', () => { if (!stopped) child.kill('SIGKILL') })
   mkdirSync(ARTIFACTS, { recursive: true })
   return { url, browser, today, stop, api: path => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }) }
-}
-
-/** True when the API answers 404 here: the route belongs to a branch not merged yet. */
-export async function apiMissing(portal: Portal, path: string): Promise<boolean> {
-  return (await portal.api(path)).status === 404
 }
 
 export interface Session {

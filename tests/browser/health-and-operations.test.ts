@@ -1,26 +1,10 @@
-// Pages whose API comes from other branches (health data, correlations, the operations API).
-// Each group probes its API first and is skipped while the route answers 404, so these run as
-// soon as the branches are merged, without changes here.
+// The health-data, correlations and operations pages in Chromium, against the built server.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ADMIN, ADMIN_KEY, apiMissing, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
+import { ADMIN, ADMIN_KEY, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
 
 const portal = await startPortal()
-const missing = {
-  health: await apiMissing(portal, '/api/v1/health-data/summary'),
-  people: await apiMissing(portal, '/api/v1/people'),
-  correlations: await apiMissing(portal, '/api/v1/correlations'),
-  adminHealth: await apiMissing(portal, '/api/v1/admin/health'),
-  routes: await apiMissing(portal, '/api/v1/admin/routes'),
-  cache: await apiMissing(portal, '/api/v1/admin/cache/stats'),
-  queries: await apiMissing(portal, '/api/v1/admin/queries'),
-  indexes: await apiMissing(portal, '/api/v1/admin/indexes'),
-  jobs: await apiMissing(portal, '/api/v1/admin/jobs'),
-  alerts: await apiMissing(portal, '/api/v1/admin/alerts'),
-}
-// With every API missing, every test here is skipped and vitest runs no hooks: stop at once.
-if (Object.values(missing).every(Boolean)) await portal.stop()
 const timings: Record<string, unknown> = {}
 let admin: Session
 
@@ -55,7 +39,7 @@ async function computeCorrelations(): Promise<void> {
   expect(status).toBe('succeeded')
 }
 
-describe.skipIf(missing.health || missing.people)('health data', () => {
+describe('health data', () => {
   it('draws a person\'s metric with its band and keeps the choice in the URL', async () => {
     await open('/health', 'health')
     const [ink] = await canvasInk(admin.page, 1)
@@ -70,7 +54,7 @@ describe.skipIf(missing.health || missing.people)('health data', () => {
   })
 })
 
-describe.skipIf(missing.correlations || missing.people)('correlations', () => {
+describe('correlations', () => {
   beforeAll(computeCorrelations, 90_000)
 
   it('lists correlations, sorts them, and plots the selected pair\'s days', async () => {
@@ -100,17 +84,17 @@ describe.skipIf(missing.correlations || missing.people)('correlations', () => {
 })
 
 const opsPages = [
-  ['adminHealth', '/admin/health', 'health-checks', 0],
-  ['routes', '/admin/routes', 'routes-table', 1],
-  ['cache', '/admin/cache', 'cache-namespaces', 2],
-  ['queries', '/admin/queries', 'queries-table', 0],
-  ['indexes', '/admin/indexes', null, 0],
-  ['jobs', '/admin/jobs', null, 0],
-  ['alerts', '/admin/alerts', null, 0],
+  ['/admin/health', 'health-checks', 0],
+  ['/admin/routes', 'routes-table', 1],
+  ['/admin/cache', 'cache-namespaces', 2],
+  ['/admin/queries', 'queries-table', 0],
+  ['/admin/indexes', null, 0],
+  ['/admin/jobs', null, 0],
+  ['/admin/alerts', null, 0],
 ] as const
 
 describe('operations pages', () => {
-  for (const [api, path, table, charts] of opsPages) it.skipIf(missing[api])(`${path} shows its data without console errors`, async () => {
+  for (const [path, table, charts] of opsPages) it(`${path} shows its data without console errors`, async () => {
     // Some traffic, so routes, cache and queries have something to show.
     for (const p of ['/api/v1/claims?limit=5', '/api/v1/claims/metrics', '/api/v1/claims/metrics', '/api/v1/providers']) await portal.api(p)
     await open(path, path.slice(1).replace('/', '-'))
@@ -120,7 +104,7 @@ describe('operations pages', () => {
     await screenshot(admin.page, path.slice(1).replace('/', '-'))
   })
 
-  it.skipIf(missing.queries)('refreshes every 5 s without a loading flash or losing the scroll position', async () => {
+  it('refreshes every 5 s without a loading flash or losing the scroll position', async () => {
     await open('/admin/queries', 'admin-queries')
     await admin.page.setViewportSize(PHONE)
     await admin.page.evaluate(() => {
@@ -136,7 +120,7 @@ describe('operations pages', () => {
     await admin.page.setViewportSize({ width: 1280, height: 900 })
   })
 
-  it.skipIf(missing.queries)('names the slowest query and the index it uses', async () => {
+  it('names the slowest query and the index it uses', async () => {
     await open('/admin/queries', 'admin-queries')
     const stats = await (await portal.api('/api/v1/admin/queries')).json() as { queries: { name: string }[] }
     const panel = admin.page.getByTestId('slowest-query')
@@ -152,8 +136,7 @@ describe('operations pages', () => {
 })
 
 describe('at 390 px wide', () => {
-  const pages = [['/health', missing.health || missing.people], ['/correlations', missing.correlations || missing.people], ['/admin/health', missing.adminHealth], ['/admin/queries', missing.queries]] as const
-  for (const [path, skip] of pages) it.skipIf(skip)(`${path} fits the screen`, async () => {
+  for (const path of ['/health', '/correlations', '/admin/health', '/admin/queries']) it(`${path} fits the screen`, async () => {
     const s = await openSession(portal, PHONE)
     await signIn(s.page, ADMIN.email, ADMIN.password)
     await visit(s.page, path)
