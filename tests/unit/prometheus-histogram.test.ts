@@ -27,7 +27,7 @@ describe('ScrapedHistogram', () => {
     expect(text).toContain('h_seconds_bucket{le="+Inf",method="POST",route="/api/v1/claims"} 1')
     // The JSON form too, but for prom-client's (always empty) exemplars.
     const withoutExemplars = (json: Awaited<ReturnType<Registry['getMetricsAsJSON']>>) =>
-      json.map(m => ({ ...m, values: m.values.map(({ labels, value, metricName }) => ({ labels, value, metricName })) }))
+      json.map(m => ({ ...m, values: m.values.map(v => ({ labels: v.labels, value: v.value, metricName: (v as { metricName?: string }).metricName })) }))
     expect(withoutExemplars(await ours.getMetricsAsJSON())).toEqual(withoutExemplars(await theirs.getMetricsAsJSON()))
   })
 
