@@ -5,10 +5,14 @@ import { bearerToken, requiredRole } from '../services/auth/policy.ts'
 import { roleAllows, verifyApiKey, type Principal } from '../services/auth/api-keys.ts'
 import { activeUser } from '../services/auth/users.ts'
 
+/** A path of only these characters is its own URL pathname: no dot segments, escapes or backslashes to normalise. */
+const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
+
 export default defineEventHandler(async (event) => {
-  const need = requiredRole(event.method, getRequestURL(event).pathname)
+  const need = requiredRole(event.method, pathnameOf(event))
   if (!need) return
-  const key = bearerToken(getRequestHeader(event, 'authorization'))
+  // Node's header, not h3's getRequestHeader (which copies every header of the request first).
+  const key = bearerToken(event.node.req.headers.authorization)
   const cookie = !key && hasSessionCookie(event)
   const principal = key ? verifyApiKey(key) : cookie ? await sessionPrincipal(event) : undefined
   if (!principal) {
@@ -25,6 +29,14 @@ export default defineEventHandler(async (event) => {
   }
   event.context.auth = principal
 })
+
+/** The request's pathname as the URL parser gives it, without parsing a URL for the usual plain path. */
+function pathnameOf(event: H3Event): string {
+  const raw = event.node.req.originalUrl || event.path
+  const q = raw.indexOf('?')
+  const path = q === -1 ? raw : raw.slice(0, q)
+  return PLAIN_PATH.test(path) ? path : getRequestURL(event).pathname
+}
 
 function hasSessionCookie(event: H3Event): boolean {
   return Boolean(getCookie(event, String(useRuntimeConfig(event).session?.name || 'nuxt-session')))

@@ -23,7 +23,7 @@ export async function stackPieces(ctx: BenchContext): Promise<Piece[]> {
   await cached('claims:metrics', query, () => ({ data: [] }))
   if (!verifyApiKey(ctx.adminKey)) throw new Error('the bench admin key is not valid on the bench database')
   const labels = [
-    'auth: verifyApiKey (SHA-256 of the key, api_keys lookup)',
+    'auth: verifyApiKey (SHA-256 of the key, memo of verified keys; api_keys read once per KEY_MEMO_MS)',
     'validation: MetricsQuery.safeParse of the query',
     'cache: cached() HIT (input hash, LRU lookup)',
   ]

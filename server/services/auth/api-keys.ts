@@ -1,6 +1,11 @@
 // API keys: 32 random bytes shown once, stored as a SHA-256 hash. A key's role is one of
 // viewer < operator < admin; see roleAllows.
-import { createHash, randomBytes } from 'node:crypto'
+// Every API request presents its key, so a verified key is remembered in this process for
+// KEY_MEMO_MS (by its hash, never in clear): the lookup would otherwise cost more than a cached
+// answer. A revoke made in this process drops the memo at once; one made in another process
+// sharing the database is seen here within KEY_MEMO_MS.
+import { hash, randomBytes } from 'node:crypto'
+import { connectionGeneration } from '../../database/client.ts'
 import type { Role } from '../../database/schema.ts'
 import { defineQuery } from '../query/index.ts'
 
@@ -8,6 +13,10 @@ export const KEY_PREFIX = 'ap_'
 const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 }
 /** last_used_at is written at most this often per key, so reads do not turn into writes. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000
+/** How long a verified key is trusted without reading api_keys again (the bound on a revoke made by another process). */
+export const KEY_MEMO_MS = 5_000
+/** Memo entries at most; the oldest goes first. Keys are few; this only bounds memory. */
+const KEY_MEMO_MAX = 1000
 
 export interface Principal {
   kind: 'key' | 'user'
@@ -29,7 +38,7 @@ export function roleAllows(have: Role, need: Role): boolean {
 }
 
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex')
+  return hash('sha256', key, 'hex')
 }
 
 export function generateKey(): string {
@@ -67,24 +76,42 @@ export function ensureApiKey(key: string, role: Role, name: string): boolean {
 
 const lastTouched = new Map<number, number>()
 
+interface Memo { principal: Principal, until: number, generation: number }
+/** Verified keys by hash; only valid keys are kept, so an unknown key is always looked up. */
+const memo = new Map<string, Memo>()
+
 /** The principal a presented key stands for, or undefined for an unknown or revoked key. */
 export function verifyApiKey(key: string, now: number = Date.now()): Principal | undefined {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined
-  const row = byHash.get({ keyHash: hashKey(key) })
-  if (!row || row.revokedAt !== null) return undefined
-  if (now - (lastTouched.get(row.id) ?? 0) >= LAST_USED_WRITE_INTERVAL_MS) {
-    lastTouched.set(row.id, now)
+  const keyHash = hashKey(key)
+  const known = memo.get(keyHash)
+  // The generation changes when another database is opened (tests, restores): its ids are other keys.
+  let principal = known && now < known.until && known.generation === connectionGeneration() ? known.principal : undefined
+  if (!principal) {
+    if (known) memo.delete(keyHash)
+    const row = byHash.get({ keyHash })
+    if (!row || row.revokedAt !== null) return undefined
+    principal = { kind: 'key', id: row.id, role: row.role }
+    if (memo.size >= KEY_MEMO_MAX) memo.delete(memo.keys().next().value!)
+    memo.set(keyHash, { principal, until: now + KEY_MEMO_MS, generation: connectionGeneration() })
+  }
+  if (now - (lastTouched.get(principal.id) ?? 0) >= LAST_USED_WRITE_INTERVAL_MS) {
+    lastTouched.set(principal.id, now)
     try {
-      touch.run({ id: row.id, at: now })
+      touch.run({ id: principal.id, at: now })
     }
     catch {
       // A busy database must not turn a read into an error: last_used_at is advisory.
     }
   }
-  return { kind: 'key', id: row.id, role: row.role }
+  // A copy: a caller that changed it must not change what the next request sees.
+  return { ...principal }
 }
 
 export function revokeApiKey(id: number, now: number = Date.now()): boolean {
+  for (const [keyHash, entry] of memo) {
+    if (entry.principal.id === id) memo.delete(keyHash)
+  }
   return revoke.run({ id, at: now }).changes === 1
 }
 
