@@ -7,9 +7,13 @@ import { cached, CLAIMS_DATA, HEALTH_DATA, invalidate, type CacheResult, type Na
 
 const CACHE_CONTROL = 'private, no-cache'
 
-/** Looks the answer up in the cache (computing it on a miss) and notes the status for Server-Timing. */
+/**
+ * Looks the answer up in the cache (computing it on a miss) and notes the status for Server-Timing.
+ * A request that says `Cache-Control: no-cache` (or `Pragma: no-cache`) asks for an answer
+ * validated at the origin: it is computed afresh, and replaces the stored one.
+ */
 export async function cachedResult<T>(event: H3Event, namespace: Namespace, input: unknown, compute: () => T | Promise<T>): Promise<CacheResult<T>> {
-  const result = await cached(namespace, input, compute)
+  const result = await cached(namespace, input, compute, { revalidate: wantsRevalidation(event.node.req.headers) })
   if (event.context.measure) event.context.measure.cache = result.status
   return result
 }
@@ -52,4 +56,11 @@ export async function claimsChanged(): Promise<void> {
  */
 export async function healthChanged(kind: keyof typeof HEALTH_DATA, changedPersonIds: readonly string[]): Promise<void> {
   if (changedPersonIds.length > 0) await invalidate(HEALTH_DATA[kind])
+}
+
+/** `Cache-Control: no-cache` or `max-age=0`, or HTTP/1.0's `Pragma: no-cache`. */
+export function wantsRevalidation(headers: { 'cache-control'?: string, pragma?: string }): boolean {
+  const directives = headers['cache-control']
+  if (directives) return /(?:^|,)\s*(?:no-cache|max-age=0)\s*(?:,|$)/i.test(directives)
+  return /no-cache/i.test(headers.pragma ?? '')
 }

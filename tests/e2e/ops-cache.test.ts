@@ -39,6 +39,20 @@ describe('cacheable GETs', () => {
     expect(first.headers.get('content-type')).toMatch(/^application\/json/)
   })
 
+  it('recomputes for a client that sends Cache-Control: no-cache, and keeps the fresh answer for the next', async () => {
+    const path = '/api/v1/claims/metrics?groupBy=denialReason'
+    expect((await get(path)).cache).toBe('MISS')
+    expect((await get(path)).cache).toBe('HIT')
+    const fresh = await get(path, { 'cache-control': 'no-cache' })
+    expect(fresh.status).toBe(200)
+    expect(fresh.cache).toBe('MISS')
+    expect(fresh.headers.get('server-timing')).toMatch(/cache;desc=MISS/)
+    const after = await get(path)
+    expect(after.cache).toBe('HIT')
+    expect(after.text).toBe(fresh.text)
+    expect((await get(path, { pragma: 'no-cache' })).cache).toBe('MISS')
+  })
+
   it('answers 304 with no body to a matching If-None-Match, and 200 to another', async () => {
     const first = await get('/api/v1/claims/metrics?groupBy=payer')
     const again = await get('/api/v1/claims/metrics?groupBy=payer', { 'if-none-match': first.etag! })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { etagMatches } from '../../server/utils/cache.ts'
+import { etagMatches, wantsRevalidation } from '../../server/utils/cache.ts'
 
 describe('etagMatches (If-None-Match)', () => {
   const etag = '"abc123"'
@@ -15,5 +15,22 @@ describe('etagMatches (If-None-Match)', () => {
     expect(etagMatches('abc123', etag)).toBe(false)
     expect(etagMatches('', etag)).toBe(false)
     expect(etagMatches(undefined, etag)).toBe(false)
+  })
+})
+
+describe('wantsRevalidation (a request\'s Cache-Control)', () => {
+  it('is true for no-cache or max-age=0 among other directives, and for Pragma: no-cache alone', () => {
+    expect(wantsRevalidation({ 'cache-control': 'no-cache' })).toBe(true)
+    expect(wantsRevalidation({ 'cache-control': 'max-stale=5, No-Cache' })).toBe(true)
+    expect(wantsRevalidation({ 'cache-control': 'max-age=0' })).toBe(true)
+    expect(wantsRevalidation({ pragma: 'no-cache' })).toBe(true)
+  })
+
+  it('is false without them, for lookalikes, and when Cache-Control overrides Pragma', () => {
+    expect(wantsRevalidation({})).toBe(false)
+    expect(wantsRevalidation({ 'cache-control': 'max-age=60' })).toBe(false)
+    expect(wantsRevalidation({ 'cache-control': 'max-age=00' })).toBe(false)
+    expect(wantsRevalidation({ 'cache-control': 'no-cache-please' })).toBe(false)
+    expect(wantsRevalidation({ 'cache-control': 'max-age=60', pragma: 'no-cache' })).toBe(false)
   })
 })

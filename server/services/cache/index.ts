@@ -116,12 +116,17 @@ export function redisStatus(): { connected: boolean, errors: number, pendingInva
   return redis ? { connected: redis.connected(), errors: redis.errors, pendingInvalidations: state.pending.size } : undefined
 }
 
-export async function cached<T>(namespace: Namespace, input: unknown, compute: () => T | Promise<T>): Promise<CacheResult<T>> {
+/**
+ * The cached answer for `input`, computing (and storing) it on a miss. With `revalidate` the
+ * stored answer is not used: the answer is computed afresh and replaces it (a client's
+ * `Cache-Control: no-cache`).
+ */
+export async function cached<T>(namespace: Namespace, input: unknown, compute: () => T | Promise<T>, options: { revalidate?: boolean } = {}): Promise<CacheResult<T>> {
   const counters = countersOf(namespace)
   // Without Redis the lookup is synchronous: a HIT awaits nothing.
   const layer = state.redis ? await layerFor(namespace) : localLayer(namespace)
   const key = entryKey(namespace, CACHE_VERSION, layer.generation, input)
-  const entry = layer.remote ? await read(key) : readLocal(key)
+  const entry = options.revalidate ? undefined : layer.remote ? await read(key) : readLocal(key)
   const now = Date.now()
   if (entry && now < entry.freshUntil) {
     counters.hits++
