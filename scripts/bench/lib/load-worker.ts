@@ -21,12 +21,22 @@ interface AutocannonResult {
   non2xx: number
 }
 interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  stop(): void
   on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void
 }
 type Autocannon = (options: Record<string, unknown>) => AutocannonInstance
 
 // autocannon is CommonJS without bundled types.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
+
+// SIGUSR2 (load.ts startLoad().stop()) ends the run in progress early; autocannon then resolves
+// with what it measured, and the answer is printed as usual.
+let current: AutocannonInstance | undefined
+let stopped = false
+process.on('SIGUSR2', () => {
+  stopped = true
+  current?.stop()
+})
 
 async function readStdin(): Promise<string> {
   let text = ''
@@ -77,10 +87,13 @@ async function run(spec: LoadSpec, next: () => string, durationS: number) {
     url: fixed ? spec.origin + fixed : spec.origin,
     connections: spec.connections,
     ...(spec.amount ? { amount: spec.amount } : { duration: durationS }),
+    ...(spec.rate ? { overallRate: spec.rate } : {}),
     // A cache that honours the request's Cache-Control revalidates instead of answering from memory.
     headers: { ...(spec.revalidate === false ? {} : { 'cache-control': 'no-cache' }), ...spec.headers },
     ...(fixed ? {} : { requests: [request] }),
   })
+  current = instance
+  if (stopped) instance.stop()
   instance.on('response', (_client, status, resBytes, ms) => {
     if (status >= 200 && status < 300) {
       latencies.push(ms)
@@ -96,7 +109,7 @@ async function run(spec: LoadSpec, next: () => string, durationS: number) {
 const spec = JSON.parse(await readStdin()) as LoadSpec
 const next = pathStream(spec)
 // The warm-up draws from the same stream, so the measured requests do not repeat its requests.
-if (spec.warmupS > 0 && !spec.amount) await run(spec, next, spec.warmupS)
+if (spec.warmupS > 0 && !spec.amount && !stopped) await run(spec, next, spec.warmupS)
 const cpuBefore = process.cpuUsage()
 const started = performance.now()
 const { result, latencies, latencyPaths, latencyCache, cacheHits, bytes } = await run(spec, next, spec.durationS)

@@ -30,6 +30,8 @@ export interface LoadSpec {
   amount?: number
   /** Keep X-Cache per response: counts and latencies by status and by endpoint (CacheDetail). */
   cacheDetail?: boolean
+  /** Requests a second over all connections (autocannon overallRate); unset: as fast as answered. */
+  rate?: number
 }
 
 /** Responses counted by X-Cache (`none` when absent), with their latencies. */
@@ -74,12 +76,24 @@ export interface LoadResult {
 const WORKER = join(import.meta.dirname, 'load-worker.ts')
 
 export function runLoad(pinning: Pinning, spec: LoadSpec): Promise<LoadResult> {
+  return startLoad(pinning, spec).done
+}
+
+export interface RunningLoad {
+  /** Ends the measured run early (SIGUSR2 to the worker); `done` then answers what it measured so far. */
+  stop(): void
+  done: Promise<LoadResult>
+}
+
+/** A load that runs until its duration ends or until stopped: for a phase whose length is an event's (a job's run). */
+export function startLoad(pinning: Pinning, spec: LoadSpec): RunningLoad {
   const [command, args] = pinned(pinning, pinning.loadCore, process.execPath, [WORKER])
+  // taskset execs the command, so this pid is the worker's own.
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
   child.stdin.end(JSON.stringify(spec))
-  return new Promise((resolve, reject) => {
+  const done = new Promise<LoadResult>((resolve, reject) => {
     child.on('error', reject)
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? ''
@@ -87,4 +101,10 @@ export function runLoad(pinning: Pinning, spec: LoadSpec): Promise<LoadResult> {
       resolve(JSON.parse(line) as LoadResult)
     })
   })
+  return {
+    stop() {
+      if (child.exitCode === null) child.kill('SIGUSR2')
+    },
+    done,
+  }
 }
