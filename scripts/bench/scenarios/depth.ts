@@ -121,9 +121,8 @@ export const depth: Scenario = {
       notes: [
         `Pages of ${LIMIT} (the statement fetches ${LIMIT + 1} to know whether there is a next page); page ${DEEP_PAGE} skips ${skip.toLocaleString('en-US')} rows.`,
         'SQL rows: the portal\'s own list statements (buildListStatement, same INDEXED BY) on a bare better-sqlite3 prepared statement, median of 11 alternating timed batches.',
-        'Why a keyset page can cost more than page 1: SQLite bounds the index range by the key column of `(key, id) < (?, ?)` only, so a cursor page '
-        + 'first steps over the rows that share the cursor\'s sort key and were already shown. That is bounded by one run of equal keys, not by depth: '
-        + 'at most a day\'s claims (2,700 on an average day) for the date sort; page 2 pays for its 50 rows, page 1,000 for however far into its day the cursor lies.',
+        'Why a keyset page still costs a little more than page 1: it is two index ranges merged in order (the rest of the cursor\'s key, `key = ? AND id < ?`, '
+        + 'then `key < ?`), so it pays for a second seek and the merge (about 15 µs), whatever its depth.',
         `OFFSET page ${DEEP_PAGE} costs ${fmtRatio(Math.min(...offsetRatios))} to ${fmtRatio(Math.max(...offsetRatios))} its first page: it steps over every skipped index entry, so a deep page grows with its depth; the keyset page seeks to its cursor.`,
         `API rows: ${page1.length} distinct first pages and ${deep.length} distinct deep pages (page sizes ${API_LIMITS.join(', ')}), one connection, ${ctx.durationS} s each; cache hits ${api1.cacheHits + apiDeep.cacheHits}.`,
       ],
