@@ -3,33 +3,10 @@
 import { describe, expect, it } from 'vitest'
 import { ClaimInput, DenialPatternsQuery, ListClaimsQuery, MetricsQuery } from '../../server/services/claims/schemas.ts'
 import { newClaims } from '../../scripts/bench/lib/ingest-batch.ts'
-import { describePath, GROUP_BYS, listSortOf, requestMix, type MixFacts } from '../../scripts/bench/lib/mix.ts'
+import { describePath, GROUP_BYS, listSortOf, requestMix } from '../../scripts/bench/lib/mix.ts'
+import { benchFacts, queryOf } from './bench-fixture.ts'
 
-const facts: MixFacts = {
-  firstDay: '2025-11-25',
-  lastDay: '2026-11-24',
-  maxId: 1_000_000,
-  providerIds: [1, 2, 3, 60],
-  payers: ['Aetna', 'Cigna', 'Medicare'],
-  denialReasons: ['CO-16', 'CO-97', 'PR-1'],
-  // As mixFacts draws it from the bench database: random claims, whose keys make cursors at random depths.
-  sample: Array.from({ length: 500 }, (_, i) => ({
-    id: 1 + i * 1999,
-    dateOfService: new Date(Date.parse('2025-11-25') + (i % 365) * 86_400_000).toISOString().slice(0, 10),
-    billedCents: 5000 + ((i * 7919) % 400_000),
-    submittedAt: Date.parse('2025-11-27T10:00:00Z') + (i % 365) * 86_400_000,
-  })),
-}
-
-/** A path's query string as h3 hands it to the route: repeated keys become arrays. */
-function queryOf(path: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  for (const [k, v] of new URLSearchParams(path.split('?')[1])) {
-    const prev = out[k]
-    out[k] = prev === undefined ? v : [prev, v].flat()
-  }
-  return out
-}
+const facts = benchFacts(500, 1999)
 
 function take(next: () => string, n: number): string[] {
   return Array.from({ length: n }, next)
