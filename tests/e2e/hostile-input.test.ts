@@ -47,6 +47,8 @@ const HOSTILE_VALUES = ['', '-1', '0', '1e309', '9999999999999999999999', '-9999
 const PARAMS = ['limit', 'cursor', 'count', 'from', 'to', 'personId', 'metric', 'supplementId', 'status', 'providerId', 'payer', 'denialReason',
   'minBilledCents', 'maxBilledCents', 'sort', 'groupBy', 'bucket', 'significant', 'minAbsR', 'minCount', 'window', 'namespace', 'id', 'redirect']
 
+const PERSON_SCOPED = /health-data|insights|correlations/
+
 function queries(): string[] {
   const qs: string[] = ['limit=1&limit=2', 'from=2026-06-30&to=2026-01-01', 'status[]=denied', 'status=denied&status=bogus', 'limit[a]=1', 'personId[]=x',
     'cursor=' + b64(['2026-01-01', 1]) + 'x', `personId=${personId}&from=2026-06-30&to=2026-01-01`, `personId=${personId}&metric=steps&cursor=${b64(['x', 'y'])}`,
@@ -62,8 +64,8 @@ const OPTIONAL_INPUT = ['POST /api/v1/correlations/recompute [application/json] 
 
 interface Sent { status: number, body: any, label: string }
 
-async function send(method: string, path: string, init: { body?: string | Buffer, type?: string, base?: string } = {}): Promise<Sent> {
-  const headers: Record<string, string> = { authorization: `Bearer ${portal.keys.admin}` }
+async function send(method: string, path: string, init: { body?: string | Buffer, type?: string, base?: string, headers?: Record<string, string> } = {}): Promise<Sent> {
+  const headers: Record<string, string> = init.headers ?? { authorization: `Bearer ${portal.keys.admin}` }
   if (init.type) headers['content-type'] = init.type
   const res = await fetch((init.base ?? url('')).replace(/\/$/, '') + path, { method, headers, body: init.body as any, redirect: 'manual' })
   const text = await res.text()
@@ -150,8 +152,12 @@ describe('hostile input', () => {
   it('hostile query strings never cause a 5xx', async () => {
     const qs = queries()
     const jobs = ROUTES.filter(r => r.method === 'GET' || r.method === 'DELETE').filter(r => !r.path.includes('keys/{id}') && !r.path.includes('users/{id}'))
-      .flatMap(r => qs.map(q => () => send(r.method, `${r.path.replace('{id}', '1')}?${q}`)))
-    expect(problems(await pool(jobs))).toEqual([])
+      .flatMap(r => qs.map(q => () => send(r.method, `${r.path.replace('{id}', '1')}?${PERSON_SCOPED.test(r.path) ? `personId=${personId}&metric=steps&` : ''}${q}`)))
+    const res = await pool(jobs)
+    expect(problems(res)).toEqual([])
+    // The admin key got through everywhere, and the person-scoped routes parsed past personId.
+    expect(res.filter(r => (r.status === 401 || r.status === 403) && !r.label.includes('/api/auth/session'))).toEqual([])
+    expect(res.some(r => r.status === 400 && r.label.startsWith(`GET /api/v1/health-data/summary?personId=${personId}`) && r.body.data.issues.some((i: any) => i.path === 'from'))).toBe(true)
   }, 60_000)
 
   it('hostile bodies never cause a 5xx and change nothing', async () => {
@@ -182,6 +188,43 @@ describe('hostile input', () => {
     expect(problems(await pool(jobs, 4))).toEqual([])
     expect(counts()).toEqual(before)
   }, 60_000)
+
+  it('a real cursor sent with another sort or to another route is a 400 on `cursor`', async () => {
+    const cursors: string[] = []
+    for (const sort of ['-dateOfService', 'billedCents', 'submittedAt']) {
+      const res = await send('GET', `/api/v1/claims?limit=1&sort=${sort}`)
+      cursors.push(res.body.page.nextCursor)
+    }
+    const points = await send('GET', `/api/v1/health-data?personId=${personId}&limit=1`)
+    cursors.push(points.body.page.nextCursor)
+    expect(cursors.every(c => typeof c === 'string')).toBe(true)
+    const results = await pool(cursors.flatMap(c => [
+      ...['-dateOfService', 'billedCents', 'submittedAt'].map(sort => `/api/v1/claims?sort=${sort}&cursor=${c}`),
+      `/api/v1/health-data?personId=${personId}&cursor=${c}`, `/api/v1/people?cursor=${c}`, `/api/v1/providers?cursor=${c}`,
+      `/api/v1/correlations?cursor=${c}`, `/api/v1/admin/jobs?cursor=${c}`, `/api/v1/claims?cursor=${c.slice(0, -2)}`,
+    ].map(path => () => send('GET', path))))
+    expect(problems(results)).toEqual([])
+    expect(results.some(r => r.status === 400)).toBe(true)
+    expect(results.filter(r => r.status === 400).every(r => r.body.data.issues.some((i: any) => i.path === 'cursor'))).toBe(true)
+  })
+
+  it('a CSV with a repeated column is a 400, not a row where the last cell wins', async () => {
+    const head = Object.keys(CLAIM).join(',')
+    const line = Object.values(CLAIM).map(v => v ?? '').join(',')
+    const res = await send('POST', '/api/v1/claims', { type: 'text/csv', body: `${head},billedCents\n${line},999` })
+    expect(res.status).toBe(400)
+    expect(res.body.data.issues[0].message).toContain('billedCents')
+    expect(counts()).toEqual(before)
+  })
+
+  it('hostile credentials are a 401, never a 5xx', async () => {
+    const creds = [{ authorization: 'Bearer ' }, { authorization: 'Bearer ' + 'a'.repeat(8000) }, { authorization: 'Basic Zm9vOmJhcg==' }, { authorization: `Bearer ${portal.keys.admin} x` },
+      { authorization: 'Bearer ap_\u00ff' }, { cookie: 'nuxt-session=garbage' }, { cookie: `nuxt-session=Fe26.2**${'x'.repeat(300)}` }, { cookie: 'nuxt-session=%E0%A4%A' }, { cookie: `nuxt-session=${'a'.repeat(8000)}` }]
+    const paths = ['/api/v1/claims', '/api/auth/session', '/api/v1/admin/health', '/metrics']
+    const results = await pool(creds.flatMap(headers => paths.map(path => () => send('GET', path, { headers }))))
+    expect(problems(results)).toEqual([])
+    expect(results.every(r => r.status === 401 || r.status === 403 || (r.status === 200 && r.label.includes('/api/auth/session')))).toBe(true)
+  })
 
   it('a hex or exponent id is a 400 on `id`, not another row', async () => {
     const status = () => (db.prepare('SELECT status FROM claims WHERE id = 16').get() as { status: string }).status
@@ -229,6 +272,7 @@ describe('logs', () => {
       }
       jobs.push(() => send('POST', '/api/v1/correlations/recompute', { type: 'application/json', body: '{"personId":"LOGMARK-9z"}', base: other.url }))
       expect(problems(await pool(jobs, 4))).toEqual([])
+      expect(other.log()).toContain('Listening') // the capture works: the server's start-up line is in it
       for (const mark of marks) expect(other.log()).not.toContain(mark)
     }
     finally {

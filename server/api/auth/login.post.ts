@@ -37,7 +37,7 @@ export default defineEventHandler(async (event) => {
   const sessionUser = { id: user.id, email: user.email, role: user.role }
   await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString() })
   recordAudit(`user:${user.id}`, 'auth.login', null)
-  return type === FORM ? sendRedirect(event, safeRedirect(body.redirect), 303) : { user: sessionUser }
+  return type === FORM ? sendRedirect(event, safeRedirect(body?.redirect), 303) : { user: sessionUser }
 })
 
 async function checkCredentials(email: string, password: string) {
