@@ -40,7 +40,7 @@ const counts = () => Object.fromEntries(TABLES.map(t => [t, (db.prepare(`SELECT 
 
 const LONG = 'x'.repeat(8_000) // under Node's 16 KiB header limit, so the app sees it
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
-const HOSTILE_IDS = ['-1', '0', '1e309', '9999999999999999999999', '%00', '..%2f', '..%2F..%2Fetc', '1.5', 'NaN', 'Infinity', '0x10', '1e1', '+16', '%2016', '%F0%9F%92%A9', encodeURIComponent(`' OR 1=1 --`), 'a'.repeat(5000)]
+const HOSTILE_IDS = ['%E0%A4%A', '%', '%zz', '%C0%AF', '-1', '0', '1e309', '9999999999999999999999', '%00', '..%2f', '..%2F..%2Fetc', '1.5', 'NaN', 'Infinity', '0x10', '1e1', '+16', '%2016', '%F0%9F%92%A9', encodeURIComponent(`' OR 1=1 --`), 'a'.repeat(5000)]
 const HOSTILE_VALUES = ['', '-1', '0', '1e309', '9999999999999999999999', '-9999999999999999999999', 'NaN', 'Infinity', '-Infinity', '%00', '%F0%9F%92%A9%E2%80%AE', encodeURIComponent(`' OR 1=1 --`),
   '2026-02-30', '2026-13-01', '0000-00-00', '99999-01-01', 'true', '%FF%FE', LONG.slice(0, 3000),
   b64('garbage'), b64([]), b64([null, 'x']), b64([1e309, 1]), b64(['2026-01-01', 'x']), b64({ id: 1 }), b64('"' + LONG.slice(0, 900)), '!!!***', LONG]
@@ -50,7 +50,7 @@ const PARAMS = ['limit', 'cursor', 'count', 'from', 'to', 'personId', 'metric', 
 const PERSON_SCOPED = /health-data|insights|correlations/
 
 function queries(): string[] {
-  const qs: string[] = ['limit=1&limit=2', 'from=2026-06-30&to=2026-01-01', 'status[]=denied', 'status=denied&status=bogus', 'limit[a]=1', 'personId[]=x',
+  const qs: string[] = ['__proto__[x]=1', 'constructor[prototype][x]=1', 'toString=1&hasOwnProperty=1', 'limit=%E0%A4%A', '%zz=1', 'cursor=%', '&&&==&', 'limit=1&limit=2', 'from=2026-06-30&to=2026-01-01', 'status[]=denied', 'status=denied&status=bogus', 'limit[a]=1', 'personId[]=x',
     'cursor=' + b64(['2026-01-01', 1]) + 'x', `personId=${personId}&from=2026-06-30&to=2026-01-01`, `personId=${personId}&metric=steps&cursor=${b64(['x', 'y'])}`,
     `personId=${personId}&metric=steps&cursor=${b64([1e308, -1])}`, 'minBilledCents=10&maxBilledCents=1', Array.from({ length: 200 }, () => 'status=denied').join('&')]
   for (const p of PARAMS) for (const v of HOSTILE_VALUES) qs.push(`${p}=${v}`)
@@ -126,7 +126,7 @@ const csv = (row: Record<string, unknown>) => {
     `${head},${head}\n${line},${line}`, `"${head}\n${line}`, `${head}\n"a""b",${line}`, `${head}\r\n${line}\r\n${bad}\r\n\r\n`, `\uFEFF${head}\n${line.replace(/\d+/g, '-99999999999999999999')}`]
 }
 const INGEST: Record<string, Record<string, unknown>> = { '/api/v1/claims': CLAIM, '/api/v1/health-data': POINT, '/api/v1/supplement-intakes': INTAKE }
-const LIMITS: Record<string, number> = { '/api/v1/admin/keys': 64 * 1024,  '/api/v1/claims': 8 * 1024 * 1024, '/api/v1/health-data': 12 * 1024 * 1024, '/api/v1/supplement-intakes': 12 * 1024 * 1024, '/api/v1/correlations/recompute': 4096 }
+const LIMITS: Record<string, number> = { '/api/v1/admin/keys': 64 * 1024, '/api/v1/admin/users': 64 * 1024, '/api/auth/login': 64 * 1024,  '/api/v1/claims': 8 * 1024 * 1024, '/api/v1/health-data': 12 * 1024 * 1024, '/api/v1/supplement-intakes': 12 * 1024 * 1024, '/api/v1/correlations/recompute': 4096 }
 
 let before: ReturnType<typeof counts>
 beforeAll(async () => {
@@ -253,6 +253,9 @@ describe('hostile input', () => {
       expect(res.status, path).toBe(413)
       expect(res.body).toMatchObject({ statusCode: 413, message: expect.any(String) })
     }
+    // The sign-in form (urlencoded) has the same bound as its JSON twin.
+    const form = await send('POST', '/api/auth/login', { type: 'application/x-www-form-urlencoded', body: `email=a@b.org&password=${'x'.repeat(64 * 1024)}` })
+    expect(form.status).toBe(413)
     expect(counts()).toEqual(before)
   }, 60_000)
 })
