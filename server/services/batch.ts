@@ -24,6 +24,13 @@ export interface IngestResult {
   unchanged: number
 }
 
+/** CSV header check: a repeated column would silently let its last cell win over the first. */
+function uniqueColumns(header: string[]): string[] {
+  const repeated = header.find((name, i) => header.indexOf(name) !== i)
+  if (repeated !== undefined) throw new Error(`the column ${JSON.stringify(repeated).slice(0, 80)} appears more than once`)
+  return header
+}
+
 /** Parses the body into raw rows; a body that is not the format it claims is an IngestRejected. */
 export function parseRows(body: string, format: BatchFormat, what: string): unknown[] {
   if (format === 'application/json') {
@@ -39,7 +46,7 @@ export function parseRows(body: string, format: BatchFormat, what: string): unkn
   }
   if (format === 'text/csv') {
     try {
-      const records = parseCsv(body, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[]
+      const records = parseCsv(body, { columns: uniqueColumns, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[]
       // An empty CSV cell means "not given".
       return records.map(r => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '')))
     }

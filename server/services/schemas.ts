@@ -12,8 +12,10 @@ export function numeric() {
   return z.preprocess(v => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'must be a number' }))
 }
 
+// Decimal digits only: Number() would also read `0x10` or `1e1` as a row id and act on that row.
 export const idParam = z.object({
-  id: numeric().pipe(z.number().int('must be an integer').positive('must be positive').max(Number.MAX_SAFE_INTEGER)),
+  id: z.string().regex(/^\d{1,16}$/, 'must be a positive integer').transform(Number)
+    .pipe(z.number().int('must be an integer').positive('must be positive').max(Number.MAX_SAFE_INTEGER)),
 })
 
 /** `count=true` / `count=false`; any other value is an error rather than silently false. */

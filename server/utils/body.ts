@@ -31,3 +31,19 @@ export async function readLimitedText(event: H3Event, maxBytes: number): Promise
   }
   return Buffer.concat(chunks).toString('utf8')
 }
+
+/**
+ * A small JSON body (a PATCH, a new key or user, a sign-in): at most `maxBytes`, and a body that is
+ * not JSON is a 400 with `data.issues` like any other bad input, not h3's bare "Invalid JSON body".
+ * An empty body is undefined, so the schema names the missing fields.
+ */
+export async function readJsonBody(event: H3Event, maxBytes = 64 * 1024): Promise<unknown> {
+  const text = await readLimitedText(event, maxBytes)
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text)
+  }
+  catch {
+    throw invalidInput([{ path: '', message: 'is not valid JSON' }])
+  }
+}

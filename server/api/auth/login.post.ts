@@ -16,7 +16,7 @@ const FORM = 'application/x-www-form-urlencoded'
 
 export default defineEventHandler(async (event) => {
   const type = requireMediaType(event, ['application/json', FORM])
-  const body = type === FORM ? Object.fromEntries(new URLSearchParams(await readRawBody(event) ?? '')) : await readBody(event)
+  const body = type === FORM ? Object.fromEntries(new URLSearchParams(await readLimitedText(event, 64 * 1024))) : await readJsonBody(event) as { redirect?: unknown } | undefined
   const fail = (status: 401 | 429, message: string) => type === FORM
     ? sendRedirect(event, `/login?error=${status === 429 ? 'limited' : 'credentials'}&redirect=${encodeURIComponent(safeRedirect(body?.redirect))}`, 303)
     : Promise.reject(createError({ statusCode: status, statusMessage: status === 429 ? 'Too Many Requests' : 'Unauthorized', message }))
@@ -37,7 +37,7 @@ export default defineEventHandler(async (event) => {
   const sessionUser = { id: user.id, email: user.email, role: user.role }
   await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString() })
   recordAudit(`user:${user.id}`, 'auth.login', null)
-  return type === FORM ? sendRedirect(event, safeRedirect(body.redirect), 303) : { user: sessionUser }
+  return type === FORM ? sendRedirect(event, safeRedirect(body?.redirect), 303) : { user: sessionUser }
 })
 
 async function checkCredentials(email: string, password: string) {

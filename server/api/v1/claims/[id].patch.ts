@@ -6,7 +6,7 @@ import { idParam } from '../../../services/schemas.ts'
 export default defineEventHandler(async (event) => {
   const { id } = parseParams(event, idParam)
   requireMediaType(event, ['application/json'])
-  const patch = parseInput(PatchClaim, await readBody(event))
+  const patch = parseInput(PatchClaim, await readJsonBody(event))
   // Read first only to tell a change from a no-op: a no-op PATCH keeps the cache warm.
   const before = getClaimRow(id)
   try {

@@ -4,7 +4,7 @@ import { CreateKeyBody } from '../../../../services/auth/schemas.ts'
 
 export default defineEventHandler(async (event) => {
   requireMediaType(event, ['application/json'])
-  const body = parseInput(CreateKeyBody, await readBody(event))
+  const body = parseInput(CreateKeyBody, await readJsonBody(event))
   const created = createApiKey(body.name, body.role)
   audit(event, 'apiKeys.create', `key:${created.id}`, { role: created.role })
   setResponseHeader(event, 'Cache-Control', 'no-store')
