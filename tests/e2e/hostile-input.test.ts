@@ -218,7 +218,7 @@ describe('hostile input', () => {
   })
 
   it('hostile credentials are a 401, never a 5xx', async () => {
-    const creds = [{ authorization: 'Bearer ' }, { authorization: 'Bearer ' + 'a'.repeat(8000) }, { authorization: 'Basic Zm9vOmJhcg==' }, { authorization: `Bearer ${portal.keys.admin} x` },
+    const creds: Record<string, string>[] = [{ authorization: 'Bearer ' }, { authorization: 'Bearer ' + 'a'.repeat(8000) }, { authorization: 'Basic Zm9vOmJhcg==' }, { authorization: `Bearer ${portal.keys.admin} x` },
       { authorization: 'Bearer ap_\u00ff' }, { cookie: 'nuxt-session=garbage' }, { cookie: `nuxt-session=Fe26.2**${'x'.repeat(300)}` }, { cookie: 'nuxt-session=%E0%A4%A' }, { cookie: `nuxt-session=${'a'.repeat(8000)}` }]
     const paths = ['/api/v1/claims', '/api/auth/session', '/api/v1/admin/health', '/metrics']
     const results = await pool(creds.flatMap(headers => paths.map(path => () => send('GET', path, { headers }))))
