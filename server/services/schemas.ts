@@ -4,12 +4,19 @@ import { z } from 'zod'
 export const MAX_LIMIT = 1000
 export const DEFAULT_LIMIT = 50
 
+/** Decimal notation only: Number() alone would also read `0x10`, `0b1` and `Infinity`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
 /**
- * A number that may arrive as a string (query strings, CSV cells). Unlike z.coerce.number(),
- * null, '' and true are errors, not 0 and 1.
+ * A number that may arrive as a string (query strings, CSV cells), written in decimal. Unlike
+ * z.coerce.number(), null, '' and true are errors, not 0 and 1, and so are hex and Infinity.
  */
 export function numeric() {
-  return z.preprocess(v => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'must be a number' }))
+  return z.preprocess((v) => {
+    if (typeof v !== 'string') return v
+    const text = v.trim()
+    return DECIMAL.test(text) ? Number(text) : v
+  }, z.number({ error: 'must be a number' }))
 }
 
 // Decimal digits only: Number() would also read `0x10` or `1e1` as a row id and act on that row.
