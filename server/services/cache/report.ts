@@ -2,16 +2,10 @@
 // (a key scan: fine for an admin page, never on a request path).
 import { cacheDriver, liveKeys, redisStatus } from './index.ts'
 import { NAMESPACE_NAMES } from './namespaces.ts'
-import { allCounters, hitRate } from './stats.ts'
+import { allCounters, countersOf, hitRate, type NamespaceCounters } from './stats.ts'
 
-export interface NamespaceStats {
+export interface NamespaceStats extends NamespaceCounters {
   namespace: string
-  hits: number
-  misses: number
-  staleHits: number
-  sets: number
-  invalidations: number
-  errors: number
   hitRate: number
   keys: number
 }
@@ -33,7 +27,7 @@ export async function cacheStats(): Promise<CacheStats> {
   const names = [...new Set([...NAMESPACE_NAMES, ...allCounters().keys()])]
   const byNamespace: NamespaceStats[] = []
   for (const namespace of names) {
-    const c = allCounters().get(namespace) ?? { hits: 0, misses: 0, staleHits: 0, sets: 0, invalidations: 0, errors: 0 }
+    const c = countersOf(namespace)
     const keys = await liveKeys(namespace)
     byNamespace.push({ namespace, ...c, hitRate: hitRate(c), keys })
   }
