@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { useConnection } from '../database/client.ts'
-import { emitDataChange } from '../services/health/changes.ts'
+import { HEALTH_DATA, invalidate } from '../services/cache/index.ts'
 import { lastQueuedAt } from '../services/jobs/queue.ts'
 import { JobRunner, setJobRunner } from '../services/jobs/runner.ts'
 import { checkEveryMs, dueEntries, parseSchedule } from '../services/jobs/schedule.ts'
@@ -33,10 +33,11 @@ export default defineNitroPlugin((nitroApp) => {
     pollMs: Number(config.jobPollMs),
     retryBaseMs: Number(config.jobRetryBaseMs),
     timeoutMs: Number(config.jobTimeoutMs),
+    // A recompute replaced correlations and insights: drop their cached answers (no request waits
+    // for this one; writes made by requests invalidate before answering, server/utils/cache.ts).
     onSucceeded(job) {
       if (job.task !== 'correlations.recompute') return
-      const personId = job.payload.personId
-      emitDataChange({ kind: 'correlations', personIds: typeof personId === 'string' ? [personId] : 'all' })
+      invalidate(HEALTH_DATA.correlations).catch(error => console.warn(`[cache] invalidating correlations failed: ${(error as Error).message}`))
     },
   })
   const requeued = runner.start()

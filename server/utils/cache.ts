@@ -51,8 +51,8 @@ export async function claimsChanged(): Promise<void> {
 
 /**
  * After a write to people's data, before the response: what it made stale is dropped, so the
- * client's next read sees its write. (Recomputes that finish in the background invalidate
- * through the data-change listener in server/plugins/cache-invalidation.ts.)
+ * client's next read sees its write. (Recomputes that finish in the background invalidate in
+ * server/plugins/jobs.ts.)
  */
 export async function healthChanged(kind: keyof typeof HEALTH_DATA, changedPersonIds: readonly string[]): Promise<void> {
   if (changedPersonIds.length > 0) await invalidate(HEALTH_DATA[kind])

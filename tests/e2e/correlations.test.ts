@@ -40,6 +40,9 @@ describe('POST /api/v1/correlations/recompute', () => {
     expect(job.durationMs).toBeGreaterThanOrEqual(0)
     const stored = db.prepare('SELECT count(*) AS n FROM correlations').get() as { n: number }
     expect(stored.n).toBe(job.result.tests)
+    // The empty list answered before is cached; the finished recompute must have dropped it.
+    const after = await get('/api/v1/correlations')
+    expect(after.body.data.length).toBeGreaterThan(0)
   })
 
   it('recomputes one person; 404 for an unknown one, 400 for a bad body, 403 for a viewer', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IngestRejected, IngestTooLarge } from '../../server/services/health/batch.ts'
-import { onDataChange, type DataChange } from '../../server/services/health/changes.ts'
 import { ingestIntakes } from '../../server/services/health/ingest-intakes.ts'
 import { ingestPoints, MAX_POINTS } from '../../server/services/health/ingest-points.ts'
 import { listPeople } from '../../server/services/health/people.ts'
@@ -10,11 +9,9 @@ import { ensureSupplementCatalogue } from '../../server/services/health/suppleme
 import { tempDatabase } from './helpers.ts'
 
 let db: ReturnType<typeof tempDatabase>
-const changes: DataChange[] = []
 beforeAll(() => {
   db = tempDatabase()
   ensureSupplementCatalogue(db.conn.sqlite)
-  onDataChange(c => changes.push(c))
 })
 afterAll(() => db.dispose())
 
@@ -46,7 +43,6 @@ describe('POST health data', () => {
       point({ personId: 'U-2', value: 380 }),
     ]
     expect(ingestPoints(json(batch), 'application/json')).toMatchObject({ inserted: 5, updated: 0, unchanged: 0, changedPersonIds: ['U-1', 'U-2'] })
-    expect(changes.at(-1)).toEqual({ kind: 'health', personIds: ['U-1', 'U-2'] })
     expect(rollup()).toEqual(rawRollup())
     // The 150 was the day's maximum: replacing it must recompute the day, not merge into it.
     const resend = batch.map((p, i) => (i === 3 ? { ...p, value: 100 } : p))
@@ -99,7 +95,6 @@ describe('POST supplement intakes', () => {
     expect(ingestIntakes(json(batch), 'application/json')).toMatchObject({ inserted: 3, updated: 0, unchanged: 0 })
     expect(ingestIntakes(json([intake(), intake({ takenAt: '2026-05-02T21:00:00Z', dose: 200 })]), 'application/json'))
       .toMatchObject({ inserted: 0, updated: 1, unchanged: 1, changedPersonIds: ['U-1'] })
-    expect(changes.at(-1)).toEqual({ kind: 'intakes', personIds: ['U-1'] })
     expect(listPeople({ limit: 10 }).data.find(p => p.personId === 'U-3')).toMatchObject({ metrics: [], supplements: ['zinc'], firstDay: '2026-05-01' })
   })
 

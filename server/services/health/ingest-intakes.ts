@@ -4,7 +4,6 @@ import { useConnection } from '../../database/client.ts'
 import { BulkInserter } from '../../database/bulk-insert.ts'
 import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
 import { parseRows, validateRows, type BatchFormat, type WriteOutcome } from './batch.ts'
-import { emitDataChange } from './changes.ts'
 import { ensurePeople } from './people.ts'
 import { IntakeInput } from './schemas.ts'
 
@@ -76,7 +75,5 @@ export function writeIntakes(intakes: IntakeInput[], now: number = Date.now()): 
 }
 
 export function ingestIntakes(body: string, format: BatchFormat): WriteOutcome {
-  const outcome = writeIntakes(validateIntakes(body, format))
-  emitDataChange({ kind: 'intakes', personIds: outcome.changedPersonIds })
-  return outcome
+  return writeIntakes(validateIntakes(body, format))
 }

@@ -6,7 +6,6 @@ import { useConnection } from '../../database/client.ts'
 import { BulkInserter } from '../../database/bulk-insert.ts'
 import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
 import { parseRows, validateRows, type BatchFormat, type WriteOutcome } from './batch.ts'
-import { emitDataChange } from './changes.ts'
 import { ensurePeople } from './people.ts'
 import { accumulatePoint, mergeHealthRollup, recomputeHealthDays, utcDay, type HealthAccumulator } from './rollup.ts'
 import { HealthPointInput } from './schemas.ts'
@@ -104,7 +103,5 @@ export function writePoints(points: HealthPointInput[], now: number = Date.now()
 }
 
 export function ingestPoints(body: string, format: BatchFormat): WriteOutcome {
-  const outcome = writePoints(validatePoints(body, format))
-  emitDataChange({ kind: 'health', personIds: outcome.changedPersonIds })
-  return outcome
+  return writePoints(validatePoints(body, format))
 }
