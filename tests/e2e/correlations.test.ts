@@ -37,7 +37,8 @@ describe('POST /api/v1/correlations/recompute', () => {
     const job = await waitForJob(body.jobId)
     expect(job).toMatchObject({ id: body.jobId, task: 'correlations.recompute', status: 'succeeded', attempts: 1, error: null, result: { people: 8 } })
     expect(Date.parse(job.finishedAt)).toBeGreaterThanOrEqual(Date.parse(job.startedAt))
-    expect(job.durationMs).toBeGreaterThanOrEqual(0)
+    expect(job.durationMs).toBeGreaterThan(0)
+    expect(job.durationMs).toBeLessThanOrEqual(Date.parse(job.finishedAt) - Date.parse(job.queuedAt) + 1)
     const stored = db.prepare('SELECT count(*) AS n FROM correlations').get() as { n: number }
     expect(stored.n).toBe(job.result.tests)
     // The empty list answered before is cached; the finished recompute must have dropped it.
@@ -73,6 +74,8 @@ describe('GET /api/v1/correlations', () => {
     // P00001 carries the planted magnesium → sleep effect the next day (seed/health-model.ts).
     expect(body.data).toContainEqual(expect.objectContaining({ supplementId: 'magnesium', metric: 'sleep_minutes', lagDays: 1 }))
     const filtered = await get('/api/v1/correlations?metric=sleep_minutes&supplementId=magnesium&minAbsR=0.2&limit=1000')
+    expect(filtered.status).toBe(200)
+    expect(filtered.body.data.length).toBeGreaterThan(0)
     expect(filtered.body.data.every((c: any) => c.metric === 'sleep_minutes' && c.supplementId === 'magnesium' && Math.abs(c.pearsonR) >= 0.2)).toBe(true)
   })
 

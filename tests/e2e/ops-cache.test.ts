@@ -79,6 +79,9 @@ describe('cacheable GETs', () => {
     expect(again.status).toBe(404)
     expect(again.cache).toBeNull()
     expect((await get('/api/v1/claims?limit=0')).status).toBe(400)
+    const bad = await get('/api/v1/claims?limit=0')
+    expect(bad.status).toBe(400)
+    expect(bad.cache).toBeNull()
   })
 
   it('the Link header of a cached list page still points at the next page', async () => {

@@ -82,6 +82,7 @@ describe('on seeded data with planted effects', { timeout: 60_000 }, () => {
     expect(strong.length).toBeGreaterThan(0)
     expect(strong.every(c => Math.abs(c.pearsonR!) >= 0.3)).toBe(true)
     const insignificant = listCorrelations(CorrelationsQuery.parse({ personId: 'P00002', significant: 'false', limit: '1000', count: 'true' }))!
+    expect(insignificant.data.length).toBeGreaterThan(0)
     expect(insignificant.data.every(c => c.qValue === null || c.qValue >= 0.05)).toBe(true)
     expect(insignificant.page.total).toBe(insignificant.data.length)
     const significant = listCorrelations(CorrelationsQuery.parse({ significant: 'true', limit: '1000', count: 'true' }))!

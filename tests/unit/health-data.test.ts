@@ -128,6 +128,7 @@ describe('reading health data', () => {
     expect(seen[0]).toBe('hrv@2026-01-01T07:00:00.000Z')
     const hrvWeek = listHealthData(HealthDataQuery.parse({ personId: 'R-1', metric: 'hrv', from: '2026-01-05', to: '2026-01-11', count: 'true' }))!
     expect(hrvWeek.page.total).toBe(14)
+    expect(hrvWeek.data).toHaveLength(14)
     expect(hrvWeek.data.every(p => p.metric === 'hrv' && p.at >= '2026-01-05' && p.at < '2026-01-12')).toBe(true)
     expect(listHealthData(HealthDataQuery.parse({ personId: 'nobody' }))).toBeUndefined()
   })
