@@ -3,7 +3,7 @@
 // (`private`), and `no-cache` makes a browser revalidate each time: a write is visible at once,
 // and an unchanged answer costs a 304 with no body.
 import type { H3Event } from 'h3'
-import { cached, CLAIMS_DATA, HEALTH_DATA, invalidate, type CacheResult, type Namespace } from '../services/cache/index.ts'
+import { cached, CLAIMS_DATA, HEALTH_DATA, invalidate, type CachedOptions, type CacheResult, type Namespace } from '../services/cache/index.ts'
 
 const CACHE_CONTROL = 'private, no-cache'
 
@@ -12,8 +12,8 @@ const CACHE_CONTROL = 'private, no-cache'
  * A request that says `Cache-Control: no-cache` (or `Pragma: no-cache`) asks for an answer
  * validated at the origin: it is computed afresh, and replaces the stored one.
  */
-export async function cachedResult<T>(event: H3Event, namespace: Namespace, input: unknown, compute: () => T | Promise<T>): Promise<CacheResult<T>> {
-  const result = await cached(namespace, input, compute, { revalidate: wantsRevalidation(event.node.req.headers) })
+export async function cachedResult<T>(event: H3Event, namespace: Namespace, input: unknown, compute: () => T | Promise<T>, options: Pick<CachedOptions<T>, 'metaOf'> = {}): Promise<CacheResult<T>> {
+  const result = await cached(namespace, input, compute, { ...options, revalidate: wantsRevalidation(event.node.req.headers) })
   if (event.context.measure) event.context.measure.cache = result.status
   return result
 }

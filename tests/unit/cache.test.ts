@@ -32,6 +32,16 @@ describe('cached()', () => {
     expect(c.calls()).toBe(1)
   })
 
+  it('keeps what metaOf drew from the value beside the body, for a HIT to read without parsing', async () => {
+    const c = counter()
+    const metaOf = (v: { n: number }) => `cursor-${v.n}`
+    expect((await cached('claims:list', { m: 1 }, c.compute, { metaOf })).meta).toBe('cursor-1')
+    const hit = await cached('claims:list', { m: 1 }, c.compute, { metaOf })
+    expect(hit.status).toBe('HIT')
+    expect(hit.meta).toBe('cursor-1')
+    expect((await cached('claims:list', { m: 2 }, c.compute)).meta).toBeUndefined()
+  })
+
   it('keys on the parsed input, whatever the field order, and apart per input', async () => {
     const c = counter()
     await cached('claims:list', { a: 1, b: [2, 3] }, c.compute)

@@ -27,8 +27,17 @@ export interface CacheResult<T> {
   /** The JSON body, exactly as first serialised. */
   body: string
   etag: string
+  /** What `metaOf` drew from the value when it was computed: read without parsing the body. */
+  meta: string | undefined
   /** The body parsed (on first access). */
   readonly value: T
+}
+
+export interface CachedOptions<T> {
+  /** Compute afresh and replace the stored answer (a client's `Cache-Control: no-cache`). */
+  revalidate?: boolean
+  /** A small string kept beside the body (a next-page cursor for a Link header), so a HIT need not parse it. */
+  metaOf?: (value: T) => string | undefined
 }
 
 export interface CacheOptions {
@@ -48,6 +57,7 @@ interface Entry {
   freshUntil: number
   staleUntil: number
   etag: string
+  meta?: string
   body: string
 }
 
@@ -116,12 +126,8 @@ export function redisStatus(): { connected: boolean, errors: number, pendingInva
   return redis ? { connected: redis.connected(), errors: redis.errors, pendingInvalidations: state.pending.size } : undefined
 }
 
-/**
- * The cached answer for `input`, computing (and storing) it on a miss. With `revalidate` the
- * stored answer is not used: the answer is computed afresh and replaces it (a client's
- * `Cache-Control: no-cache`).
- */
-export async function cached<T>(namespace: Namespace, input: unknown, compute: () => T | Promise<T>, options: { revalidate?: boolean } = {}): Promise<CacheResult<T>> {
+/** The cached answer for `input`, computing (and storing) it on a miss. */
+export async function cached<T>(namespace: Namespace, input: unknown, compute: () => T | Promise<T>, options: CachedOptions<T> = {}): Promise<CacheResult<T>> {
   const counters = countersOf(namespace)
   // Without Redis the lookup is synchronous: a HIT awaits nothing.
   const layer = state.redis ? await layerFor(namespace) : localLayer(namespace)
@@ -134,11 +140,11 @@ export async function cached<T>(namespace: Namespace, input: unknown, compute: (
   }
   if (entry && now < entry.staleUntil) {
     counters.staleHits++
-    refresh(namespace, layer, key, compute).catch(error => console.warn(`[cache] refreshing ${namespace} failed: ${(error as Error).message}`))
+    refresh(namespace, layer, key, compute, options.metaOf).catch(error => console.warn(`[cache] refreshing ${namespace} failed: ${(error as Error).message}`))
     return new Result<T>(entry, 'STALE')
   }
   counters.misses++
-  return new Result<T>(await refresh(namespace, layer, key, compute), 'MISS')
+  return new Result<T>(await refresh(namespace, layer, key, compute, options.metaOf), 'MISS')
 }
 
 /** Makes every entry of the namespaces unreachable, in this process at once and in every process within a second. */
@@ -170,12 +176,14 @@ class Result<T> implements CacheResult<T> {
   status: CacheStatus
   body: string
   etag: string
+  meta: string | undefined
   private parsed: { value: T } | undefined
 
   constructor(entry: Entry, status: CacheStatus) {
     this.status = status
     this.body = entry.body
     this.etag = entry.etag
+    this.meta = entry.meta
   }
 
   get value(): T {
@@ -185,7 +193,7 @@ class Result<T> implements CacheResult<T> {
 }
 
 /** One computation per key at a time: concurrent misses share it. Errors are never stored. */
-function refresh<T>(namespace: Namespace, layer: Layer, key: string, compute: () => T | Promise<T>): Promise<Entry> {
+function refresh<T>(namespace: Namespace, layer: Layer, key: string, compute: () => T | Promise<T>, metaOf?: (value: T) => string | undefined): Promise<Entry> {
   const flightKey = `${layer.remote ? 'r' : 'l'}|${key}`
   const running = state.inflight.get(flightKey)
   if (running) return running
@@ -201,7 +209,7 @@ function refresh<T>(namespace: Namespace, layer: Layer, key: string, compute: ()
     const { ttl, stale } = NAMESPACES[namespace]
     const now = Date.now()
     const body = JSON.stringify(value)
-    const entry: Entry = { freshUntil: now + ttl * 1000, staleUntil: now + (ttl + stale) * 1000, etag: etagOf(body), body }
+    const entry: Entry = { freshUntil: now + ttl * 1000, staleUntil: now + (ttl + stale) * 1000, etag: etagOf(body), meta: metaOf?.(value), body }
     await write(layer, key, entry, ttl + stale)
     countersOf(namespace).sets++
     return entry
@@ -286,15 +294,15 @@ async function dropLocal(namespace: string): Promise<void> {
 }
 
 function encode(entry: Entry): string {
-  return `${entry.freshUntil} ${entry.staleUntil} ${entry.etag}\n${entry.body}`
+  return `${entry.freshUntil} ${entry.staleUntil} ${entry.etag} ${entry.meta === undefined ? '-' : encodeURIComponent(entry.meta)}\n${entry.body}`
 }
 
 function decode(raw: string): Entry | undefined {
   const newline = raw.indexOf('\n')
   if (newline < 0) return undefined
-  const [fresh, stale, etag] = raw.slice(0, newline).split(' ')
+  const [fresh, stale, etag, meta] = raw.slice(0, newline).split(' ')
   const freshUntil = Number(fresh)
   const staleUntil = Number(stale)
   if (!etag || !Number.isFinite(freshUntil) || !Number.isFinite(staleUntil)) return undefined
-  return { freshUntil, staleUntil, etag, body: raw.slice(newline + 1) }
+  return { freshUntil, staleUntil, etag, meta: meta === undefined || meta === '-' ? undefined : decodeURIComponent(meta), body: raw.slice(newline + 1) }
 }

@@ -11,7 +11,7 @@ export interface NamespacePolicy {
 }
 
 /** Bumped when the shape of a cached body changes, so old entries are never read by new code. */
-export const CACHE_VERSION = 1
+export const CACHE_VERSION = 2
 
 const SECOND = 1
 const MINUTE = 60 * SECOND
