@@ -8,11 +8,12 @@ import { defineQuery } from '../query/index.ts'
 const ping = defineQuery<Record<string, never>, { ok: number }>('monitoring.ping', 'SELECT 1 AS ok')
 const fileSize = defineQuery<Record<string, never>, { bytes: number }>('monitoring.databaseSize',
   'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()')
-// status = 'succeeded' first, so the lookup is a range of idx_jobs_status_run_after, not a scan.
+// By exact task name. 'db.backup' is the task the backup job (POST /api/v1/admin/backup, a later
+// issue) will record; until it exists there is no backup, and the backupAge check says so.
 const lastBackup = defineQuery<Record<string, never>, { at: number | null }>('monitoring.lastBackup',
-  `SELECT max(finished_at) AS at FROM job_runs WHERE status = 'succeeded' AND task LIKE '%backup%'`)
+  `SELECT max(finished_at) AS at FROM job_runs WHERE status = 'succeeded' AND task = 'db.backup'`)
 const lastAnalyze = defineQuery<Record<string, never>, { at: number | null }>('monitoring.lastAnalyze',
-  `SELECT max(finished_at) AS at FROM job_runs WHERE status = 'succeeded' AND (task LIKE '%optimize%' OR task LIKE '%analyze%')`)
+  `SELECT max(finished_at) AS at FROM job_runs WHERE status = 'succeeded' AND task = 'db.optimize'`)
 const statTables = defineQuery<Record<string, never>, { n: number }>('monitoring.analyzedTables',
   'SELECT count(DISTINCT tbl) AS n FROM sqlite_stat1')
 
