@@ -1,20 +1,13 @@
 // The health-data, supplement, correlation and insight inputs (API.md, "Health data and
 // supplements", "Correlations and insights"), parsed once at the edge.
 import { z } from 'zod'
-import { pagination } from '../schemas.ts'
+import { dayRange, isCalendarDay, pagination, rangeInOrder, rangeIssue } from '../schemas.ts'
 import { METRIC_NAMES, METRICS, SUPPLEMENTS } from './catalog.ts'
 
 /** The source system's pseudonymous person id: no spaces, so never a name. */
 export const personRef = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a pseudonymous id: 1 to 64 letters, digits, - or _')
 export const metric = z.enum(METRIC_NAMES)
 export const supplementId = z.enum(SUPPLEMENTS.map(s => s.id) as [string, ...string[]], { error: 'is not a supplement in the catalogue (GET /api/v1/supplements)' })
-
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine(s => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date')
-
-const range = { from: isoDay.optional(), to: isoDay.optional() }
-const rangeInOrder = (q: { from?: string, to?: string }) => !q.from || !q.to || q.from <= q.to
-const rangeIssue = { message: 'must not be after `to`', path: ['from'] }
 
 /** Earliest instant accepted: nothing a wearable or a lab sends predates this. */
 const EARLIEST = Date.parse('1970-01-01T00:00:00Z')
@@ -27,8 +20,7 @@ const FUTURE_SLACK_MS = 86_400_000
  */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 // Date.parse rolls 2026-02-30 over into March: the date part must be a calendar date itself.
-const calendarDate = (s: string) => !Number.isNaN(Date.parse(`${s.slice(0, 10)}T00:00:00Z`)) && new Date(`${s.slice(0, 10)}T00:00:00Z`).toISOString().startsWith(s.slice(0, 10))
-const instant = z.string().refine(s => INSTANT.test(s) && calendarDate(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant with an offset, like 2026-06-01T07:30:00Z')
+const instant = z.string().refine(s => INSTANT.test(s) && isCalendarDay(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant with an offset, like 2026-06-01T07:30:00Z')
   .transform(s => Date.parse(s))
   .refine(ms => ms >= EARLIEST && ms <= Date.now() + FUTURE_SLACK_MS, 'must be between 1970 and tomorrow')
 
@@ -63,11 +55,11 @@ export type IntakeInput = z.output<typeof IntakeInput>
 export const PeopleQuery = z.object(pagination)
 export type PeopleQuery = z.output<typeof PeopleQuery>
 
-export const HealthDataQuery = z.object({ personId: personRef, metric: metric.optional(), ...range, ...pagination }).refine(rangeInOrder, rangeIssue)
+export const HealthDataQuery = z.object({ personId: personRef, metric: metric.optional(), ...dayRange, ...pagination }).refine(rangeInOrder, rangeIssue)
 export type HealthDataQuery = z.output<typeof HealthDataQuery>
 
 export const BUCKETS = ['day', 'week', 'month'] as const
 export type Bucket = (typeof BUCKETS)[number]
 
-export const SummaryQuery = z.object({ personId: personRef, metric, ...range, bucket: z.enum(BUCKETS).default('day') }).refine(rangeInOrder, rangeIssue)
+export const SummaryQuery = z.object({ personId: personRef, metric, ...dayRange, bucket: z.enum(BUCKETS).default('day') }).refine(rangeInOrder, rangeIssue)
 export type SummaryQuery = z.output<typeof SummaryQuery>
