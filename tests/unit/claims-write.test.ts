@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { denialPatterns } from '../../server/services/claims/denial-patterns.ts'
-import { IngestRejected, IngestTooLarge, ingestClaims, MAX_INGEST_ROWS } from '../../server/services/claims/ingest.ts'
+import { IngestRejected, IngestTooLarge } from '../../server/services/batch.ts'
+import { ingestClaims, MAX_INGEST_ROWS } from '../../server/services/claims/ingest.ts'
 import { claimsMetrics } from '../../server/services/claims/metrics.ts'
 import { rebuildClaimsRollup } from '../../server/services/claims/rollup.ts'
 import { DenialPatternsQuery, MetricsQuery } from '../../server/services/claims/schemas.ts'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { IngestRejected, IngestTooLarge } from '../../server/services/health/batch.ts'
+import { IngestRejected, IngestTooLarge } from '../../server/services/batch.ts'
 import { ingestIntakes } from '../../server/services/health/ingest-intakes.ts'
 import { ingestPoints, MAX_POINTS } from '../../server/services/health/ingest-points.ts'
 import { listPeople } from '../../server/services/health/people.ts'

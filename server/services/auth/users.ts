@@ -77,11 +77,6 @@ export function activeUser(id: number): User | undefined {
   return row && row.disabledAt === null ? toUser(row) : undefined
 }
 
-export function getUser(id: number): User | undefined {
-  const row = byId.get({ id })
-  return row ? toUser(row) : undefined
-}
-
 export function listUsers(): User[] {
   return list.all({}).map(toUser)
 }

@@ -14,7 +14,7 @@ import type { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
 import { lruStorage, RedisBackend } from './backends.ts'
 import { entryKey, etagOf } from './keys.ts'
-import { CACHE_VERSION, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
+import { CACHE_VERSION, NAMESPACES, type Namespace } from './namespaces.ts'
 import { countersOf } from './stats.ts'
 
 export { CACHE_VERSION, CLAIMS_DATA, HEALTH_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
@@ -165,10 +165,6 @@ export async function invalidate(namespaces: Namespace | readonly Namespace[]): 
       state.pending.add(ns)
     }
   }
-}
-
-export async function invalidateAll(): Promise<void> {
-  await invalidate(NAMESPACE_NAMES)
 }
 
 // A class rather than an object literal with a getter: V8 builds these fast, and a HIT makes one per request.

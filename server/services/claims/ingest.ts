@@ -17,8 +17,6 @@ export const MAX_INGEST_BYTES = 8 * 1024 * 1024
 export const INGEST_FORMATS = ['application/json', 'application/x-ndjson', 'text/csv'] as const
 export type IngestFormat = (typeof INGEST_FORMATS)[number]
 
-export { IngestRejected, IngestTooLarge, type IngestResult } from '../batch.ts'
-
 /** Parses the body into raw rows; a body that is not the format it claims is an IngestRejected. */
 export function parseBatch(body: string, format: IngestFormat): unknown[] {
   return parseRows(body, format, 'claims')

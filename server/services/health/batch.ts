@@ -2,7 +2,7 @@
 // parses and validates them for every ingest route).
 import type { IngestResult } from '../batch.ts'
 
-export { IngestRejected, IngestTooLarge, parseRows, validateRows } from '../batch.ts'
+export { parseRows, validateRows } from '../batch.ts'
 
 export const BATCH_FORMATS = ['application/json', 'application/x-ndjson'] as const
 export type BatchFormat = (typeof BATCH_FORMATS)[number]

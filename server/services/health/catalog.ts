@@ -48,6 +48,3 @@ export const SUPPLEMENTS: readonly SupplementInfo[] = [
   { id: 'l_theanine', name: 'L-theanine', defaultUnit: 'mg', typicalDose: 200, description: 'Amino acid from tea' },
 ]
 
-export function isMetricName(name: string): name is MetricName {
-  return (METRIC_NAMES as readonly string[]).includes(name)
-}

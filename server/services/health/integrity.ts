@@ -4,6 +4,7 @@
 // their raw rows. A report, not a repair: it reads every point, so it runs on the job worker.
 import { defineQuery } from '../query/index.ts'
 import { METRICS } from './catalog.ts'
+import { personRefs } from './people.ts'
 
 /** A gap is this many missing days or more between two measured days. */
 export const MIN_GAP_DAYS = 3
@@ -33,9 +34,6 @@ const wrongUnits = defineQuery<Record<string, never>, { supplementId: string, co
   SELECT i.supplement_id AS supplementId, count(*) AS count FROM supplement_intakes AS i JOIN supplements AS s ON s.id = i.supplement_id
   WHERE i.unit <> s.default_unit OR i.dose <= 0 GROUP BY i.supplement_id ORDER BY i.supplement_id`)
 
-const refs = defineQuery<{ ids: string }, { id: number, ref: string }>('integrity.refs',
-  'SELECT id, ref FROM people WHERE id IN (SELECT value FROM json_each(@ids))')
-
 export interface IntegrityReport {
   gaps: { minGapDays: number, series: number, totalGaps: number, longest: GapSeries[] }
   implausibleValues: { metric: string, count: number }[]
@@ -45,7 +43,7 @@ export interface IntegrityReport {
 export function integrityReport(): IntegrityReport {
   const all = gaps.all({ minGap: MIN_GAP_DAYS })
   const top = [...all].sort((a, b) => b.longest - a.longest || b.gaps - a.gaps).slice(0, TOP_GAPS)
-  const names = new Map(refs.all({ ids: JSON.stringify([...new Set(top.map(g => g.personId))]) }).map(r => [r.id, r.ref]))
+  const names = personRefs(new Set(top.map(g => g.personId)))
   const ranges = JSON.stringify(Object.fromEntries(Object.values(METRICS).map(m => [m.name, [m.min, m.max]])))
   return {
     gaps: {

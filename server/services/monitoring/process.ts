@@ -12,12 +12,9 @@ export interface ProcessSample {
   heapUsedBytes: number
 }
 
-const HISTORY = 24 * 60 * 60_000 / SAMPLE_MS
-
 let monitor: ReturnType<typeof monitorEventLoopDelay> | undefined
 let timer: NodeJS.Timeout | undefined
 let last: ProcessSample | undefined
-const history: ProcessSample[] = []
 
 export function startProcessSampler(): void {
   if (monitor) return
@@ -39,8 +36,6 @@ function takeSample(): ProcessSample {
   const p99 = monitor && monitor.count > 0 ? monitor.percentile(99) / 1e6 : 0
   monitor?.reset()
   last = { at: new Date().toISOString(), eventLoopP99Ms: p99, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed }
-  history.push(last)
-  if (history.length > HISTORY) history.shift()
   return last
 }
 
@@ -52,6 +47,3 @@ export function processSample(): ProcessSample {
   return { at: new Date().toISOString(), eventLoopP99Ms: p99, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed }
 }
 
-export function processHistory(): ProcessSample[] {
-  return history.slice()
-}

@@ -16,10 +16,6 @@ export function runInRequest<T>(measure: RequestMeasure, fn: () => T): T {
   return storage.run(measure, fn)
 }
 
-export function currentRequest(): RequestMeasure | undefined {
-  return storage.getStore()
-}
-
 /** The query observer: attributes a statement's time to the running request, if any. */
 export function addQueryTime(ms: number): void {
   const measure = storage.getStore()

@@ -4,15 +4,7 @@ import { enqueueJob } from '../../../services/jobs/queue.ts'
 import { kickJobRunner } from '../../../services/jobs/runner.ts'
 
 export default defineEventHandler(async (event) => {
-  const text = await readLimitedText(event, 4096)
-  let raw: unknown = {}
-  try {
-    if (text.trim() !== '') raw = JSON.parse(text)
-  }
-  catch {
-    throw invalidInput([{ path: '', message: 'is not valid JSON' }])
-  }
-  const { personId } = parseInput(RecomputeBody, raw)
+  const { personId } = parseInput(RecomputeBody, (await readJsonBody(event, 4096)) ?? {})
   if (personId !== undefined && findPersonId(personId) === undefined) {
     throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
   }
