@@ -2,20 +2,11 @@
 // several times faster than a statement per row, because SQLite parses, plans and steps once.
 import type { Statement } from 'better-sqlite3'
 import type { Sqlite } from './connection.ts'
+import { preparedStatement as prepare } from './statements.ts'
 
 /** SQLite's default limit on bound parameters per statement is 32,766. */
 const MAX_PARAMS = 32_000
 
-/** Statements by SQL per connection, so repeated batches (ingest requests) prepare only once. */
-const prepared = new WeakMap<Sqlite, Map<string, Statement>>()
-
-function prepare(sqlite: Sqlite, sql: string): Statement {
-  let bySql = prepared.get(sqlite)
-  if (!bySql) prepared.set(sqlite, bySql = new Map())
-  let stmt = bySql.get(sql)
-  if (!stmt) bySql.set(sql, stmt = sqlite.prepare(sql))
-  return stmt
-}
 
 export class BulkInserter {
   private readonly full: Statement

@@ -2,8 +2,8 @@
 // Writers accumulate deltas for the claims they insert, update or remove and apply them in the
 // same transaction, so metrics read from the rollup always agree with the claims table.
 import type { ClaimStatus, RollupDimension } from '../../database/schema.ts'
-import type { Statement } from 'better-sqlite3'
 import type { Sqlite } from '../../database/connection.ts'
+import { preparedStatement } from '../../database/statements.ts'
 import { catalogue, timed } from '../query/index.ts'
 
 export interface RollupClaim {
@@ -107,18 +107,8 @@ const PRUNE_SQL = 'DELETE FROM claims_daily WHERE dim = ? AND day = ? AND key = 
 catalogue('claims.rollup.upsert', UPSERT_SQL)
 catalogue('claims.rollup.prune', PRUNE_SQL)
 
-const statements = new WeakMap<Sqlite, { upsert: Statement<unknown[]>, prune: Statement<unknown[]> }>()
-
 function prepared(sqlite: Sqlite) {
-  let s = statements.get(sqlite)
-  if (!s) {
-    s = {
-      upsert: sqlite.prepare(UPSERT_SQL),
-      prune: sqlite.prepare(PRUNE_SQL),
-    }
-    statements.set(sqlite, s)
-  }
-  return s
+  return { upsert: preparedStatement(sqlite, UPSERT_SQL), prune: preparedStatement(sqlite, PRUNE_SQL) }
 }
 
 /**

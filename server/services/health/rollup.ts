@@ -1,6 +1,7 @@
 // The health daily rollup (table health_daily): per person, metric and UTC day, the count, sum,
 // minimum and maximum of the points. Summaries and correlations read it instead of raw points.
 import type { Sqlite } from '../../database/connection.ts'
+import { preparedStatement } from '../../database/statements.ts'
 import { catalogue, timed } from '../query/index.ts'
 
 export interface DayAggregate {
@@ -41,7 +42,7 @@ catalogue('health.rollup.merge', MERGE_SQL)
  * another needs its day recomputed (recomputeHealthDays), since a minimum cannot be un-merged.
  */
 export function mergeHealthRollup(sqlite: Sqlite, acc: HealthAccumulator): number {
-  const stmt = sqlite.prepare(MERGE_SQL)
+  const stmt = preparedStatement(sqlite, MERGE_SQL)
   return timed('health.rollup.merge', () => {
     for (const [key, a] of acc) {
       const [personId, metric, day] = key.split('|') as [string, string, string]
@@ -60,8 +61,8 @@ catalogue('health.rollup.recompute.insert', RECOMPUTE_INSERT)
 
 /** Recomputes the given `${personId}|${metric}|${day}` keys from the raw points. */
 export function recomputeHealthDays(sqlite: Sqlite, keys: Iterable<string>): number {
-  const del = sqlite.prepare(RECOMPUTE_DELETE)
-  const ins = sqlite.prepare(RECOMPUTE_INSERT)
+  const del = preparedStatement(sqlite, RECOMPUTE_DELETE)
+  const ins = preparedStatement(sqlite, RECOMPUTE_INSERT)
   return timed('health.rollup.recompute.insert', () => {
     let n = 0
     for (const key of keys) {
