@@ -3,7 +3,7 @@ import type { H3Event } from 'h3'
 import { getRequestURL } from 'h3'
 import { bearerToken, requiredRole } from '../services/auth/policy.ts'
 import { roleAllows, verifyApiKey, type Principal } from '../services/auth/api-keys.ts'
-import { activeUser } from '../services/auth/users.ts'
+import { userOfSession } from '../services/auth/users.ts'
 
 /** A path of only these characters is its own URL pathname: no dot segments, escapes or backslashes to normalise. */
 const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
@@ -44,9 +44,7 @@ function hasSessionCookie(event: H3Event): boolean {
 
 /** The signed-in user, read fresh so a disabled user or a changed role takes effect at once. */
 async function sessionPrincipal(event: H3Event): Promise<Principal | undefined> {
-  const session = await getUserSession(event)
-  const id = (session.user as { id?: unknown } | undefined)?.id
-  const user = typeof id === 'number' ? activeUser(id) : undefined
+  const user = userOfSession(await getUserSession(event))
   return user ? { kind: 'user', id: user.id, role: user.role } : undefined
 }
 

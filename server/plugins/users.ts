@@ -1,7 +1,7 @@
 // Start-up for sign-in (after database.ts: plugins run in file-name order): the session password,
 // the first admin user, and a session check that ends sessions of disabled users.
 import { bootstrapAdminUser, resolveSessionPassword } from '../services/auth/bootstrap.ts'
-import { activeUser } from '../services/auth/users.ts'
+import { userOfSession } from '../services/auth/users.ts'
 
 export default defineNitroPlugin(() => {
   const config = useRuntimeConfig()
@@ -17,8 +17,7 @@ export default defineNitroPlugin(() => {
 
   // GET /api/_auth/session (useUserSession): a disabled user is signed out, a changed role shows.
   sessionHooks.hook('fetch', (session) => {
-    const id = (session.user as { id?: unknown } | undefined)?.id
-    const user = typeof id === 'number' ? activeUser(id) : undefined
+    const user = userOfSession(session)
     if (!user) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Your session has ended; sign in again' })
     session.user = { id: user.id, email: user.email, role: user.role }
   })

@@ -77,6 +77,12 @@ export function activeUser(id: number): User | undefined {
   return row && row.disabledAt === null ? toUser(row) : undefined
 }
 
+/** The active user a session names (its `user.id`), or undefined for an unknown, disabled or malformed one. */
+export function userOfSession(session: { user?: unknown }): User | undefined {
+  const id = (session.user as { id?: unknown } | undefined)?.id
+  return typeof id === 'number' ? activeUser(id) : undefined
+}
+
 export function listUsers(): User[] {
   return list.all({}).map(toUser)
 }
