@@ -2,7 +2,7 @@
 // (a key scan: fine for an admin page, never on a request path).
 import { cacheDriver, liveKeys, redisStatus } from './index.ts'
 import { NAMESPACE_NAMES } from './namespaces.ts'
-import { allCounters, countersOf, hitRate, type NamespaceCounters } from './stats.ts'
+import { allCounters, countersOf, hitRate, totalCounters, type NamespaceCounters } from './stats.ts'
 
 export interface NamespaceStats extends NamespaceCounters {
   namespace: string
@@ -32,15 +32,16 @@ export async function cacheStats(): Promise<CacheStats> {
     byNamespace.push({ namespace, ...c, hitRate: hitRate(c), keys })
   }
   const redis = redisStatus()
-  const sum = (field: 'hits' | 'misses' | 'staleHits' | 'sets' | 'invalidations' | 'keys') => byNamespace.reduce((n, s) => n + s[field], 0)
-  const totals = { hits: sum('hits'), misses: sum('misses'), staleHits: sum('staleHits') }
+  const { hits, misses, staleHits, sets, invalidations } = totalCounters()
   return {
     driver: cacheDriver(),
-    keys: sum('keys'),
-    ...totals,
-    sets: sum('sets'),
-    invalidations: sum('invalidations'),
-    hitRate: hitRate(totals),
+    keys: byNamespace.reduce((n, s) => n + s.keys, 0),
+    hits,
+    misses,
+    staleHits,
+    sets,
+    invalidations,
+    hitRate: hitRate({ hits, misses, staleHits }),
     byNamespace,
     ...(redis ? { redis } : {}),
   }

@@ -31,3 +31,12 @@ export function hitRate(c: { hits: number, misses: number, staleHits: number }):
 export function resetCounters(): void {
   counters.clear()
 }
+
+/** Lookups and answers summed over every namespace. */
+export function totalCounters(): NamespaceCounters {
+  const total: NamespaceCounters = { hits: 0, misses: 0, staleHits: 0, sets: 0, invalidations: 0, errors: 0 }
+  for (const c of counters.values()) {
+    for (const field of Object.keys(total) as (keyof NamespaceCounters)[]) total[field] += c[field]
+  }
+  return total
+}

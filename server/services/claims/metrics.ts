@@ -2,6 +2,7 @@
 // two-year range is a few thousand rollup rows whatever the number of claims.
 import { defineQuery, type NamedQuery } from '../query/index.ts'
 import type { GroupBy, MetricsQuery } from './schemas.ts'
+import { dayBucketSql } from '../../database/dialect.ts'
 
 export interface MetricsFields {
   claims: number
@@ -40,7 +41,7 @@ type Row = Omit<MetricsFields, 'denialRate'>
 // the fewest keys per day (8 payers against 60 providers).
 const WHERE = `WHERE dim = @dim AND day BETWEEN @from AND @to`
 
-// The week is keyed by its Monday.
+// Weeks are keyed by their Monday, months as YYYY-MM (dayBucketSql).
 // Time buckets read the window's rows through (dim, day, key). A grouping by a dimension's key
 // over a long window walks the covering (dim, key, day, sums...) index instead: rows come in key
 // order, so GROUP BY needs no sort, and none is looked up in the table (a year by provider is
@@ -48,9 +49,9 @@ const WHERE = `WHERE dim = @dim AND day BETWEEN @from AND @to`
 // which reads only the window but then sorts it for GROUP BY. The walk reads the dimension's
 // whole history, so a short window reads its own rows through (dim, day, key) and sorts them.
 const BUCKET_KEY: Record<GroupBy, { dim: string, key: string, byKey: boolean }> = {
-  day: { dim: 'payer', key: 'day', byKey: false },
-  week: { dim: 'payer', key: `date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')`, byKey: false },
-  month: { dim: 'payer', key: 'substr(day, 1, 7)', byKey: false },
+  day: { dim: 'payer', key: dayBucketSql('day'), byKey: false },
+  week: { dim: 'payer', key: dayBucketSql('week'), byKey: false },
+  month: { dim: 'payer', key: dayBucketSql('month'), byKey: false },
   provider: { dim: 'provider', key: 'key', byKey: true },
   payer: { dim: 'payer', key: 'key', byKey: true },
   denialReason: { dim: 'denial_reason', key: 'key', byKey: true },

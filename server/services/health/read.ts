@@ -5,6 +5,7 @@ import { defineQuery, type NamedQuery } from '../query/index.ts'
 import { METRICS } from './catalog.ts'
 import { findPersonId } from './people.ts'
 import type { Bucket, HealthDataQuery, SummaryQuery } from './schemas.ts'
+import { dayBucketSql } from '../../database/dialect.ts'
 
 interface PointRow {
   id: number
@@ -88,11 +89,7 @@ interface SummaryRow {
 }
 
 // Weeks are keyed by their Monday and months as YYYY-MM, as in the claims metrics.
-const BUCKET_KEY: Record<Bucket, string> = {
-  day: 'day',
-  week: `date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')`,
-  month: 'substr(day, 1, 7)',
-}
+const BUCKET_KEY: Record<Bucket, string> = { day: dayBucketSql('day'), week: dayBucketSql('week'), month: dayBucketSql('month') }
 
 type SummaryParams = { personId: number, metric: string, from: string, to: string }
 

@@ -1,7 +1,7 @@
 // The measures health checks and alert rules look at, read once: request rates and latency over
 // the last 5 minutes, the event loop, the database file, the cache. A measure is null when there
 // is not enough to judge (no lookups yet, never backed up).
-import { allCounters, hitRate } from '../cache/stats.ts'
+import { hitRate, totalCounters } from '../cache/stats.ts'
 import { databaseFacts, type DatabaseFacts } from './database.ts'
 import { processSample, type ProcessSample } from './process.ts'
 import { overallStats } from './requests.ts'
@@ -26,12 +26,7 @@ export async function takeSnapshot(now = Date.now()): Promise<Snapshot> {
   const proc = processSample()
   const db = databaseFacts()
   // The counters only: the key counts of cacheStats() scan Redis, too much for every evaluation.
-  const totals = { hits: 0, misses: 0, staleHits: 0 }
-  for (const c of allCounters().values()) {
-    totals.hits += c.hits
-    totals.misses += c.misses
-    totals.staleHits += c.staleHits
-  }
+  const totals = totalCounters()
   const lookups = totals.hits + totals.misses + totals.staleHits
   const hours = (at: string | null) => (at === null ? null : (now - Date.parse(at)) / 3_600_000)
   return {
