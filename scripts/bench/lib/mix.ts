@@ -5,6 +5,7 @@
 // `Cache-Control: no-cache` and counts `X-Cache: HIT` answers, so a cache that served anything
 // shows up in the report instead of silently flattering it.
 import { Random } from '../../../server/services/seed/random.ts'
+import { addDays, daysInclusive } from '../../../server/services/days.ts'
 
 /** One claim drawn at random from the bench database: a cursor at its sort key is a random depth. */
 export interface SampleRow {
@@ -28,20 +29,13 @@ export interface MixFacts {
 export const GROUP_BYS = ['day', 'week', 'month', 'provider', 'payer', 'denialReason'] as const
 export type MixName = 'list' | 'byId' | 'denialPatterns' | `metrics:${(typeof GROUP_BYS)[number]}`
 
-const DAY_MS = 86_400_000
 const STATUSES = ['submitted', 'pending', 'approved', 'denied', 'paid', 'appealed'] as const
 
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)
-}
+export { addDays }
 
 /** A window of `length` days that lies inside the data, ending on a random day. */
 function window(random: Random, facts: MixFacts, length: number): { from: string, to: string } {
-  const span = daysBetween(facts.firstDay, facts.lastDay)
+  const span = daysInclusive(facts.firstDay, facts.lastDay) - 1
   const len = Math.min(length, span + 1)
   const to = addDays(facts.firstDay, random.int(len - 1, span))
   return { from: addDays(to, -(len - 1)), to }

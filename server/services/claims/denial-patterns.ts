@@ -2,7 +2,8 @@
 // of all denials and their trend against the previous period of equal length. One pass over the
 // denied claims of both periods (idx_claims_status_date: status = 'denied' and a date range).
 import { defineQuery } from '../query/index.ts'
-import { addDays, resolveRange } from './metrics.ts'
+import { addDays, daysInclusive } from '../days.ts'
+import { resolveRange } from './metrics.ts'
 import type { DenialPatternsQuery } from './schemas.ts'
 
 /** Without `from`, patterns cover the last 90 days up to `to`. */
@@ -49,7 +50,7 @@ const providerNames = defineQuery<{ ids: string }, { id: number, name: string }>
 
 export function denialPatterns(q: DenialPatternsQuery) {
   const { from, to } = resolveRange(q, DEFAULT_PATTERN_DAYS)
-  const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1
+  const days = daysInclusive(from, to)
   const prevFrom = addDays(from, -days)
   const rows = patterns.all({ prevFrom, from, to, minCount: q.minCount, limit: q.limit })
   const total = deniedTotal.get({ from, to })!.denied

@@ -3,6 +3,7 @@
 import { defineQuery, type NamedQuery } from '../query/index.ts'
 import type { GroupBy, MetricsQuery } from './schemas.ts'
 import { dayBucketSql } from '../../database/dialect.ts'
+import { addDays, daysInclusive, utcDay } from '../days.ts'
 
 export interface MetricsFields {
   claims: number
@@ -88,16 +89,8 @@ export function withRate<T extends Row>(row: T): T & { denialRate: number } {
   return { ...row, denialRate: row.claims === 0 ? 0 : row.denied / row.claims }
 }
 
-export function utcToday(now: number = Date.now()): string {
-  return new Date(now).toISOString().slice(0, 10)
-}
-
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
-}
-
 export function resolveRange(q: { from?: string, to?: string }, defaultDays: number): Range {
-  const to = q.to ?? utcToday()
+  const to = q.to ?? utcDay()
   const from = q.from ?? addDays(to, -(defaultDays - 1))
   return { from, to }
 }
@@ -105,7 +98,7 @@ export function resolveRange(q: { from?: string, to?: string }, defaultDays: num
 export function claimsMetrics(q: MetricsQuery): MetricsResult {
   const range = resolveRange(q, DEFAULT_METRICS_DAYS)
   const { dim } = BUCKET_KEY[q.groupBy]
-  const days = (Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000 + 1
+  const days = daysInclusive(range.from, range.to)
   const query = (days > SHORT_WINDOW_DAYS ? byKeyWalk[q.groupBy] : undefined) ?? byGroup[q.groupBy]
   const series = query.all({ ...range, dim }).map(withRate)
   const totals = withRate(sumOf(series))

@@ -6,12 +6,12 @@
 // exists. The same function serves the recompute and GET /correlations/:id, so the pairs shown
 // are the pairs the numbers came from.
 import { defineQuery } from '../query/index.ts'
+import { DAY_MS, dayStart, utcDay } from '../days.ts'
 
 export const MAX_LAG_DAYS = 3
 /** Fewer pairs than this and a correlation says nothing; it is not stored. */
 export const MIN_PAIRS = 14
 
-const DAY_MS = 86_400_000
 
 export interface Pair {
   /** The intake day (YYYY-MM-DD); `value` is the metric on this day plus the lag. */
@@ -38,11 +38,11 @@ const dailyMeans = defineQuery<{ personId: number }, { metric: string, day: stri
   SELECT metric, day, sum / count AS mean FROM health_daily WHERE person_id = @personId`)
 
 export function dayNumber(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`) / DAY_MS
+  return dayStart(day) / DAY_MS
 }
 
 export function dayString(dayNo: number): string {
-  return new Date(dayNo * DAY_MS).toISOString().slice(0, 10)
+  return utcDay(dayNo * DAY_MS)
 }
 
 /** Reads everything the person's correlations need: their intakes by day and daily means. */

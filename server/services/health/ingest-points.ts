@@ -7,7 +7,8 @@ import { BulkInserter } from '../../database/bulk-insert.ts'
 import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
 import { parseRows, validateRows, type BatchFormat, type WriteOutcome } from './batch.ts'
 import { ensurePeople } from './people.ts'
-import { accumulatePoint, mergeHealthRollup, recomputeHealthDays, utcDay, type HealthAccumulator } from './rollup.ts'
+import { utcDay } from '../days.ts'
+import { accumulatePoint, mergeHealthRollup, recomputeHealthDays, type HealthAccumulator } from './rollup.ts'
 import { HealthPointInput } from './schemas.ts'
 
 export const MAX_POINTS = 50_000

@@ -3,6 +3,7 @@
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery } from '../query/index.ts'
 import { METRIC_NAMES, SUPPLEMENTS } from './catalog.ts'
+import { utcDay } from '../days.ts'
 
 export interface PersonSummary {
   personId: string
@@ -60,7 +61,6 @@ export function personRefs(ids: Iterable<number>): Map<number, string> {
   return new Map(refsByIds.all({ ids: JSON.stringify([...ids]) }).map(p => [p.id, p.ref]))
 }
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
 export function listPeople(input: { limit: number, cursor?: string, count?: boolean }) {
   const rows = input.cursor
@@ -83,7 +83,7 @@ export function listPeople(input: { limit: number, cursor?: string, count?: bool
     const s = byId.get(i.personId)!
     if (i.first === null || i.last === null) continue
     s.supplements.push(i.supplementId)
-    widen(s, day(i.first), day(i.last))
+    widen(s, utcDay(i.first), utcDay(i.last))
   }
   const result = { data: [...byId.values()], page: page.page }
   if (input.count) result.page.total = count.get({})!.total

@@ -6,6 +6,7 @@ import { METRICS } from './catalog.ts'
 import { findPersonId } from './people.ts'
 import type { Bucket, HealthDataQuery, SummaryQuery } from './schemas.ts'
 import { dayBucketSql } from '../../database/dialect.ts'
+import { DAY_MS, dayStart } from '../days.ts'
 
 interface PointRow {
   id: number
@@ -49,8 +50,6 @@ const lists: Record<'metric' | 'all', Record<'first' | 'after', NamedQuery<ListP
 const countPoints = defineQuery<ListParams, { total: number }>('health.points.count', `SELECT count(*) AS total FROM health_data_points
   WHERE person_id = @personId AND (@metric IS NULL OR metric = @metric) AND ${RANGE}`)
 
-const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`)
-
 /** A person's points; undefined when nobody has that personId. */
 export function listHealthData(q: HealthDataQuery): { data: HealthPoint[], page: { limit: number, nextCursor: string | null, total?: number } } | undefined {
   const personId = findPersonId(q.personId)
@@ -59,7 +58,7 @@ export function listHealthData(q: HealthDataQuery): { data: HealthPoint[], page:
     personId,
     metric: q.metric ?? null,
     fromMs: q.from ? dayStart(q.from) : Number.MIN_SAFE_INTEGER,
-    toMs: q.to ? dayStart(q.to) + 86_400_000 : Number.MAX_SAFE_INTEGER,
+    toMs: q.to ? dayStart(q.to) + DAY_MS : Number.MAX_SAFE_INTEGER,
     limit: q.limit + 1,
     cMetric: null,
     cAt: null,

@@ -3,6 +3,7 @@
 import type { Sqlite } from '../../database/connection.ts'
 import { preparedStatement } from '../../database/statements.ts'
 import { catalogue, timed } from '../query/index.ts'
+import { DAY_MS, dayStart, utcDay } from '../days.ts'
 
 export interface DayAggregate {
   count: number
@@ -13,10 +14,6 @@ export interface DayAggregate {
 
 /** Aggregates keyed by `${personId}|${metric}|${day}`. */
 export type HealthAccumulator = Map<string, DayAggregate>
-
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
-}
 
 export function accumulatePoint(acc: HealthAccumulator, personId: number, metric: string, at: number, value: number): void {
   const key = `${personId}|${metric}|${utcDay(at)}`
@@ -67,9 +64,9 @@ export function recomputeHealthDays(sqlite: Sqlite, keys: Iterable<string>): num
     let n = 0
     for (const key of keys) {
       const [personId, metric, day] = key.split('|') as [string, string, string]
-      const start = Date.parse(`${day}T00:00:00Z`)
+      const start = dayStart(day)
       del.run(Number(personId), metric, day)
-      ins.run(day, Number(personId), metric, start, start + 86_400_000)
+      ins.run(day, Number(personId), metric, start, start + DAY_MS)
       n++
     }
     return n
