@@ -4,7 +4,9 @@ import { enqueueJob } from '../../../services/jobs/queue.ts'
 import { kickJobRunner } from '../../../services/jobs/runner.ts'
 
 export default defineEventHandler(async (event) => {
-  const { personId } = parseInput(RecomputeBody, (await readJsonBody(event, 4096)) ?? {})
+  // An empty body means everyone; `null` or any other non-object is refused like other bad input.
+  const body = await readJsonBody(event, 4096)
+  const { personId } = parseInput(RecomputeBody, body === undefined ? {} : body)
   if (personId !== undefined && findPersonId(personId) === undefined) {
     throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
   }
