@@ -1,15 +1,13 @@
 // Auth for /api/v1 and /metrics: an API key (Authorization: Bearer) or, without one, the dashboard's session cookie; 401 without valid credentials, 403 when the role is too low.
 import type { H3Event } from 'h3'
-import { getRequestURL } from 'h3'
+import { targetPath } from '../services/auth/canonical-path.ts'
 import { bearerToken, requiredRole } from '../services/auth/policy.ts'
 import { roleAllows, verifyApiKey, type Principal } from '../services/auth/api-keys.ts'
 import { userOfSession } from '../services/auth/users.ts'
 
-/** A path of only these characters is its own URL pathname: no dot segments, escapes or backslashes to normalise. */
-const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
-
 export default defineEventHandler(async (event) => {
-  const need = requiredRole(event.method, pathnameOf(event))
+  // event.path is what the router matches (01.canonical-path has made sure it is also what was sent).
+  const need = requiredRole(event.method, targetPath(event.path))
   if (!need) return
   // Node's header, not h3's getRequestHeader (which copies every header of the request first).
   const key = bearerToken(event.node.req.headers.authorization)
@@ -29,14 +27,6 @@ export default defineEventHandler(async (event) => {
   }
   event.context.auth = principal
 })
-
-/** The request's pathname as the URL parser gives it, without parsing a URL for the usual plain path. */
-function pathnameOf(event: H3Event): string {
-  const raw = event.node.req.originalUrl || event.path
-  const q = raw.indexOf('?')
-  const path = q === -1 ? raw : raw.slice(0, q)
-  return PLAIN_PATH.test(path) ? path : getRequestURL(event).pathname
-}
 
 function hasSessionCookie(event: H3Event): boolean {
   return Boolean(getCookie(event, String(useRuntimeConfig(event).session?.name || 'nuxt-session')))

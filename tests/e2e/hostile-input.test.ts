@@ -1,38 +1,18 @@
 // Hostile-input sweep: every route file under server/api and server/routes (found on disk, so a new
 // route is covered without editing this file) gets bad ids, bad query strings and bad bodies. The
 // rule under test: bad input is a 4xx JSON error naming the field, never a 5xx, and changes nothing.
-import { readdirSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { url } from '@nuxt/test-utils/e2e'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { usePortal } from './portal.ts'
 import { spawnServer } from './spawn-server.ts'
+import { pool, ROUTES } from './sweep.ts'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const portal = await usePortal({ seed: { claims: 2000, people: 3 } })
 const db = new Database(portal.dbPath, { readonly: true })
 afterAll(() => db.close())
 const personId = (db.prepare('SELECT ref AS id FROM people LIMIT 1').get() as { id: string }).id
 
-interface Route { method: string, path: string, file: string }
-
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? routeFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [])
-}
-
-/** `server/api/v1/claims/[id].patch.ts` → PATCH /api/v1/claims/{id}; `index` is the folder itself. */
-function toRoute(file: string, base: string, prefix: string): Route {
-  const rel = relative(base, file).replace(/\.ts$/, '')
-  const m = rel.match(/^(.*?)(?:\.(get|post|put|patch|delete))?$/)!
-  const segments = m[1]!.split('/').filter(s => s !== 'index').map(s => s.replace(/^\[\w+\]$/, '{id}'))
-  return { method: (m[2] ?? 'get').toUpperCase(), path: `${prefix}/${segments.join('/')}`.replace(/\/$/, ''), file: relative(ROOT, file) }
-}
-
-const ROUTES: Route[] = [
-  ...routeFiles(join(ROOT, 'server/api')).map(f => toRoute(f, join(ROOT, 'server/api'), '/api')),
-  ...routeFiles(join(ROOT, 'server/routes')).map(f => toRoute(f, join(ROOT, 'server/routes'), '')),
-]
 const WRITES = ROUTES.filter(r => r.method !== 'GET')
 
 const TABLES = ['claims', 'people', 'health_data_points', 'supplement_intakes', 'api_keys', 'users'] as const
@@ -72,16 +52,6 @@ async function send(method: string, path: string, init: { body?: string | Buffer
   let body: any = text
   try { body = JSON.parse(text) } catch {}
   return { status: res.status, body, label: `${method} ${path.slice(0, 200)} [${init.type ?? '-'}] ${typeof init.body === 'string' ? init.body.slice(0, 80) : init.body ? '<bytes>' : ''}` }
-}
-
-/** Runs `jobs` a few at a time: thousands of requests, but the server is shared with the other files. */
-async function pool<T>(jobs: (() => Promise<T>)[], width = 8): Promise<T[]> {
-  const out: T[] = []
-  let next = 0
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) { const i = next++; out[i] = await jobs[i]!() }
-  }))
-  return out
 }
 
 /** No 5xx; a 4xx is JSON with statusCode and message; a 400 names its fields in data.issues. */

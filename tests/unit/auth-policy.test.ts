@@ -16,6 +16,12 @@ describe('requiredRole', () => {
     ['GET', '/', undefined],
     ['GET', '/api/v1x', undefined],
     ['GET', '/api/v1/administrator', 'viewer'],
+    // Spellings a forgiving router might still match are judged as the plain path would be.
+    ['GET', '/metrics/', 'admin'],
+    ['GET', '/METRICS', 'admin'],
+    ['POST', '/API/V1/Admin/keys', 'admin'],
+    ['GET', '/Api/v1/claims/', 'viewer'],
+    ['PATCH', '/api/v1/claims/8//', 'operator'],
   ])('%s %s needs %s', (method, path, role) => {
     expect(requiredRole(method, path)).toBe(role)
   })

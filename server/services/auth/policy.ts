@@ -1,8 +1,13 @@
 // Which role a request needs, from its method and path alone (API.md, "Roles").
 import type { Role } from '../../database/schema.ts'
 
-/** The role needed for a request, or undefined when the path needs no credentials. */
-export function requiredRole(method: string, pathname: string): Role | undefined {
+/**
+ * The role needed for a request, or undefined when the path needs no credentials. The path is the
+ * decoded one the router matches; case and trailing slashes are ignored here as well, so that a
+ * router that forgave them could never serve a protected route to a spelling judged public.
+ */
+export function requiredRole(method: string, path: string): Role | undefined {
+  const pathname = path.toLowerCase().replace(/\/+$/, '')
   if (pathname === '/metrics') return 'admin'
   if (pathname !== '/api/v1' && !pathname.startsWith('/api/v1/')) return undefined
   if (pathname === '/api/v1/admin' || pathname.startsWith('/api/v1/admin/')) return 'admin'
