@@ -128,8 +128,15 @@ export async function openSession(portal: Portal, viewport = DESKTOP): Promise<S
   return { context, page, errors, scripts }
 }
 
+/** Resolves once Vue has hydrated the page: it keeps the app on its container then. */
+function hydrated(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
+}
+
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login')
+  // Typed into before hydration, the fields can be re-rendered empty under a loaded machine.
+  await hydrated(page)
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
@@ -141,8 +148,7 @@ export async function visit(page: Page, path: string, scripts?: Set<string>): Pr
   scripts?.clear()
   const started = Date.now()
   await page.goto(path, { waitUntil: 'networkidle' })
-  // Mounted: Vue keeps the app on its container once hydration has run.
-  await page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
+  await hydrated(page)
   return Date.now() - started
 }
 
