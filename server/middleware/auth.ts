@@ -4,6 +4,7 @@ import { getRequestURL } from 'h3'
 import { bearerToken, requiredRole } from '../services/auth/policy.ts'
 import { roleAllows, verifyApiKey, type Principal } from '../services/auth/api-keys.ts'
 import { userOfSession } from '../services/auth/users.ts'
+import { isCrossSite } from '../utils/origin.ts'
 
 /** A path of only these characters is its own URL pathname: no dot segments, escapes or backslashes to normalise. */
 const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
@@ -46,16 +47,4 @@ function hasSessionCookie(event: H3Event): boolean {
 async function sessionPrincipal(event: H3Event): Promise<Principal | undefined> {
   const user = userOfSession(await getUserSession(event))
   return user ? { kind: 'user', id: user.id, role: user.role } : undefined
-}
-
-function isCrossSite(event: H3Event): boolean {
-  if (getRequestHeader(event, 'sec-fetch-site') === 'cross-site') return true
-  const origin = getRequestHeader(event, 'origin')
-  if (!origin) return false
-  try {
-    return new URL(origin).host !== getRequestHost(event, { xForwardedHost: false })
-  }
-  catch {
-    return true
-  }
 }
