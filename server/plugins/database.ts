@@ -3,6 +3,7 @@
 import { closeDatabase, initDatabase } from '../database/client.ts'
 import { runMigrations } from '../database/migrate.ts'
 import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/api-keys.ts'
+import { bootstrapKeyProblem, StartupError } from '../services/auth/bootstrap.ts'
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
 import { configureSlowLog } from '../services/query/index.ts'
 import { enqueueJob } from '../services/jobs/queue.ts'
@@ -17,9 +18,15 @@ export default defineNitroPlugin((nitroApp) => {
   ensureSupplementCatalogue(conn.sqlite)
 
   if (config.bootstrapAdminKey) {
-    if (ensureApiKey(String(config.bootstrapAdminKey), 'admin', 'bootstrap admin')) {
-      console.info('[auth] created the bootstrap admin key from NUXT_BOOTSTRAP_ADMIN_KEY')
-    }
+    // Taken as the operator gives it (a secret store's value, with or without our `ap_`): it
+    // works as a Bearer admin key from now on, or the portal does not start and says why.
+    const key = String(config.bootstrapAdminKey)
+    const problem = bootstrapKeyProblem(key)
+    if (problem) throw new StartupError(problem)
+    const state = ensureApiKey(key, 'admin', 'bootstrap admin')
+    if (state === 'created') console.info('[auth] created the bootstrap admin key from NUXT_BOOTSTRAP_ADMIN_KEY')
+    if (state === 'revoked') throw new StartupError('NUXT_BOOTSTRAP_ADMIN_KEY was revoked by an admin: set a new key, or unset it')
+    if (state === 'other-role') throw new StartupError('NUXT_BOOTSTRAP_ADMIN_KEY is an existing key without the admin role: set a new key, or unset it')
   }
   else if (!hasActiveAdminKey()) {
     // A fresh portal must be reachable: make the first admin key and show it this once.
