@@ -1,6 +1,6 @@
 // Start-up for sign-in (after database.ts: plugins run in file-name order): the session password,
 // the first admin user, and the hooks that tie nuxt-auth-utils' own routes to server-side sessions.
-import { bootstrapAdminUser, bootstrapPasswordProblem, resolveSessionPassword, StartupError } from '../services/auth/bootstrap.ts'
+import { bootstrapAdminUser, rawSetting, resolveSessionPassword } from '../services/auth/bootstrap.ts'
 import { userOfSession } from '../services/auth/users.ts'
 import { isCrossSite } from '../utils/origin.ts'
 import { endSession } from '../utils/session.ts'
@@ -10,14 +10,10 @@ export default defineNitroPlugin(() => {
   // nuxt-auth-utils reads the password from the environment when it first seals a cookie.
   process.env.NUXT_SESSION_PASSWORD = resolveSessionPassword(process.env.NUXT_SESSION_PASSWORD || config.session?.password, console.warn)
 
-  // Refused even when an admin exists already: a setting that could never have worked is an error now, not a surprise later.
-  const bootstrapPassword = String(config.bootstrapAdminPassword || '')
-  const problem = bootstrapPassword ? bootstrapPasswordProblem(bootstrapPassword) : undefined
-  if (problem) throw new StartupError(problem)
-
   bootstrapAdminUser({
     email: String(config.bootstrapAdminEmail || 'admin@example.com'),
-    password: bootstrapPassword,
+    // Checked at start by server/plugins/database.ts (bootstrapSettingsProblem).
+    password: rawSetting(process.env, 'NUXT_BOOTSTRAP_ADMIN_PASSWORD', config.bootstrapAdminPassword),
     hash: hashPassword,
     log: console.info,
   }).catch(error => console.error('[auth] could not create the first admin user:', (error as Error).message))

@@ -67,6 +67,24 @@ export function bootstrapPasswordProblem(password: string): string | undefined {
   return result.success ? undefined : `NUXT_BOOTSTRAP_ADMIN_PASSWORD ${result.error.issues[0]!.message}`
 }
 
+/**
+ * Why the bootstrap settings cannot start the portal, or undefined. Checked even when the admin
+ * they would create exists already: a setting that could never have worked is an error at once,
+ * not a surprise on the day it is needed.
+ */
+export function bootstrapSettingsProblem(settings: { key: string, password: string }): string | undefined {
+  return (settings.key ? bootstrapKeyProblem(settings.key) : undefined) ?? (settings.password ? bootstrapPasswordProblem(settings.password) : undefined)
+}
+
+/**
+ * A secret setting exactly as the environment holds it. Nitro's runtime config parses NUXT_*
+ * values as JSON where it can, so `"abc"` would lose its quotes and a key of 20 digits would turn
+ * into `1.2345678901234567e+19`; secrets are read raw, with the runtime config as the fallback.
+ */
+export function rawSetting(env: Record<string, string | undefined>, name: string, configured: unknown): string {
+  return env[name] ?? (configured === undefined || configured === null ? '' : String(configured))
+}
+
 export function generatePassword(): string {
   return randomBytes(18).toString('base64url')
 }
