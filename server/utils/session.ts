@@ -10,8 +10,12 @@ function sessionTtlMs(event: H3Event): number {
   return Number(useRuntimeConfig(event).session?.maxAge || 60 * 60 * 12) * 1000
 }
 
-/** Signs `user` in on this request: a new server-side session and a new cookie naming it. */
+/**
+ * Signs `user` in on this request: a new server-side session and a new cookie naming it. A session
+ * the browser held before ends, so that no copy of the cookie it replaces stays signed in.
+ */
 export async function startSession(event: H3Event, user: User): Promise<void> {
+  endSession(await getUserSession(event))
   const token = createSession(user.id, sessionTtlMs(event))
   await replaceUserSession(event, sessionData(user, token))
 }

@@ -80,6 +80,14 @@ describe('a cookie replayed after its session ended', () => {
     expect(await reach(copy)).toEqual(REFUSED)
   })
 
+  it('is refused once the same browser signs in again (the cookie it replaced ends)', async () => {
+    const previous = (await login(ADMIN.email, ADMIN.password)).session!
+    const res = await fetch('/api/auth/login', { method: 'POST', headers: { ...json, cookie: previous }, body: JSON.stringify(ADMIN) })
+    expect(res.status).toBe(200)
+    expect(await reach(previous)).toEqual(REFUSED)
+    expect(await reach(sessionOf(res)!)).toEqual(SIGNED_IN)
+  })
+
   it('is refused once its user is disabled, every session of them', async () => {
     const id = await createAdminUser('second-admin@example.com', 'second-admin-password')
     const first = (await login('second-admin@example.com', 'second-admin-password')).session!
@@ -155,7 +163,7 @@ describe('password changes refuse what they should, and change nothing then', ()
 })
 
 describe('login CSRF: sign-in and sign-out come from the portal\'s own origin', () => {
-  const CROSS = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]
+  const CROSS: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]
 
   it('refuses a cross-site sign-in (JSON or form) with 403 and no session', async () => {
     const rows = () => (db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n

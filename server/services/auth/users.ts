@@ -84,7 +84,8 @@ export function activeUser(id: number): User | undefined {
 }
 
 /** What a session cookie holds: the user, and under `secure` (never sent to the page) the session's token. */
-export interface SessionData {
+// A type rather than an interface: nuxt-auth-utils' session type has an index signature.
+export type SessionData = {
   user: { id: number, email: string, role: Role }
   secure: { sessionToken: string }
   loggedInAt: string
