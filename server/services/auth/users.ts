@@ -83,8 +83,10 @@ export function activeUser(id: number): User | undefined {
   return row && row.disabledAt === null ? toUser(row) : undefined
 }
 
-/** What a session cookie holds: the user, and under `secure` (never sent to the page) the session's token. */
-// A type rather than an interface: nuxt-auth-utils' session type has an index signature.
+/**
+ * What a session cookie holds: the user, and under `secure` (never sent to the page) the session's
+ * token. A type rather than an interface, since nuxt-auth-utils' session type has an index signature.
+ */
 export type SessionData = {
   user: { id: number, email: string, role: Role }
   secure: { sessionToken: string }
