@@ -70,6 +70,10 @@ describe('a cookie replayed after its session ended', () => {
     expect(out.status).toBe(200)
     expect(await reach(copy)).toEqual(REFUSED)
     expect(liveRows(signedIn.body.user.id)).toBe(before - 1)
+    // The pages treat it as signed out too: to the sign-in page, not an error.
+    const page = await fetch('/denials', { redirect: 'manual', headers: { cookie: copy } })
+    expect(page.status).toBe(302)
+    expect(page.headers.get('location')).toBe('/login?redirect=/denials')
     // Other sessions of the same user are untouched.
     expect(await reach(admin.session!)).toEqual(SIGNED_IN)
   })
