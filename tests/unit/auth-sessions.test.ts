@@ -72,17 +72,20 @@ describe('server-side sessions', () => {
     expect(db.conn.sqlite.prepare('SELECT password_hash AS h FROM users WHERE id = ?').get(viewer.id)).toEqual({ h: 'h' })
   })
 
-  it('cleans up ended sessions at each sign-in, at most a batch at a time', () => {
+  it('cleans up ended sessions (expired or revoked) at each sign-in, at most a batch at a time', () => {
     const now = Date.parse('2026-06-30T12:00:00Z')
-    const insert = db.conn.sqlite.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)')
-    for (let i = 0; i < PRUNE_BATCH + 20; i++) insert.run(`expired-${i}`, viewer.id, now - 2 * HOUR, now - HOUR, null)
-    for (let i = 0; i < 10; i++) insert.run(`revoked-${i}`, viewer.id, now - HOUR, now + HOUR, now - 1)
+    // Signed out an hour before they would have expired: cleaned up as soon as the expired ones are.
+    const revoked = Array.from({ length: 10 }, () => createSession(viewer.id, 2 * HOUR, now - HOUR))
+    for (const token of revoked) revokeSession(token, now - HOUR + 1)
+    const insert = db.conn.sqlite.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+    for (let i = 0; i < PRUNE_BATCH + 20; i++) insert.run(`expired-${i}`, viewer.id, now - 2 * HOUR, now - HOUR)
+    // This sign-in removes one batch of the 130 ended rows (its own prune runs before its insert).
     const liveToken = createSession(admin.id, HOUR, now - 1)
-    expect(rows()).toHaveLength(PRUNE_BATCH + 30 + 1 - PRUNE_BATCH)
+    expect(rows()).toHaveLength(130 - PRUNE_BATCH + 1)
     createSession(admin.id, HOUR, now)
-    createSession(admin.id, HOUR, now)
-    // Only the live ones are left: the first live session and the two new ones.
-    expect(rows().map(r => r.revokedAt)).toEqual([null, null, null])
+    // Only the live ones are left: the first live session and the new one.
+    expect(rows().map(r => r.revokedAt)).toEqual([null, null])
     expect(userOfSession(sessionData(admin, liveToken), now)).toBeDefined()
+    for (const token of revoked) expect(userOfSession(sessionData(viewer, token), now - HOUR + 2)).toBeUndefined()
   })
 })

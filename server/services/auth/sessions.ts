@@ -16,16 +16,17 @@ const insert = defineQuery<{ tokenHash: string, userId: number, createdAt: numbe
 const live = defineQuery<{ tokenHash: string, now: number }, { userId: number }>('sessions.live',
   'SELECT user_id AS userId FROM sessions WHERE token_hash = @tokenHash AND revoked_at IS NULL AND expires_at > @now')
 
+// A revoked session also expires now, so that the clean-up finds it along idx_sessions_expires.
 const revokeOne = defineQuery<{ tokenHash: string, now: number }, never>('sessions.revoke',
-  'UPDATE sessions SET revoked_at = @now WHERE token_hash = @tokenHash AND revoked_at IS NULL')
+  'UPDATE sessions SET revoked_at = @now, expires_at = min(expires_at, @now) WHERE token_hash = @tokenHash AND revoked_at IS NULL')
 
 const revokeUser = defineQuery<{ userId: number, now: number }, never>('sessions.revokeUser',
-  'UPDATE sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL AND expires_at > @now')
+  'UPDATE sessions SET revoked_at = @now, expires_at = @now WHERE user_id = @userId AND revoked_at IS NULL AND expires_at > @now')
 
-// Revoked rows go too: nothing reads them again (a token without a row is refused like a revoked one).
+// Ended rows (expired, or revoked, which sets expires_at) go: nothing reads them again, since a
+// token without a row is refused like a revoked one.
 const prune = defineQuery<{ now: number, limit: number }, never>('sessions.prune',
-  `DELETE FROM sessions WHERE id IN (
-     SELECT id FROM sessions WHERE expires_at <= @now OR revoked_at IS NOT NULL LIMIT @limit)`)
+  'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= @now LIMIT @limit)')
 
 /** Records a new session for `userId` lasting `ttlMs`; returns the token the cookie carries. */
 export function createSession(userId: number, ttlMs: number, now: number = Date.now()): string {
