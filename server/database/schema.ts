@@ -262,6 +262,25 @@ export const users = sqliteTable('users', {
   check('ck_users_role', sql`${t.role} IN ('viewer','operator','admin')`),
 ])
 
+// A signed-in dashboard session. The sealed cookie carries a random token; only its SHA-256 is
+// stored (as for API keys), so the table read on its own signs no one in. A session is live while
+// its row is neither revoked nor expired: sign-out, disabling the user and a password change
+// revoke rows, which a replayed cookie cannot undo.
+export const sessions = sqliteTable('sessions', {
+  id: integer('id').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
+  userId: integer('user_id').notNull().references(() => users.id),
+  createdAt: integer('created_at').notNull().default(nowMs),
+  expiresAt: integer('expires_at').notNull(),
+  revokedAt: integer('revoked_at'),
+}, t => [
+  uniqueIndex('uq_sessions_token').on(t.tokenHash),
+  // Revoking every session of a user (disable, password change).
+  index('idx_sessions_user').on(t.userId),
+  // The bounded clean-up of ended sessions at sign-in.
+  index('idx_sessions_expires').on(t.expiresAt),
+])
+
 export const apiKeys = sqliteTable('api_keys', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),

@@ -4,6 +4,7 @@ import { targetPath } from '../services/auth/canonical-path.ts'
 import { bearerToken, requiredRole } from '../services/auth/policy.ts'
 import { roleAllows, verifyApiKey, type Principal } from '../services/auth/api-keys.ts'
 import { userOfSession } from '../services/auth/users.ts'
+import { isCrossSite } from '../utils/origin.ts'
 
 export default defineEventHandler(async (event) => {
   // event.path is what the router matches (01.canonical-path has made sure it is also what was sent).
@@ -36,16 +37,4 @@ function hasSessionCookie(event: H3Event): boolean {
 async function sessionPrincipal(event: H3Event): Promise<Principal | undefined> {
   const user = userOfSession(await getUserSession(event))
   return user ? { kind: 'user', id: user.id, role: user.role } : undefined
-}
-
-function isCrossSite(event: H3Event): boolean {
-  if (getRequestHeader(event, 'sec-fetch-site') === 'cross-site') return true
-  const origin = getRequestHeader(event, 'origin')
-  if (!origin) return false
-  try {
-    return new URL(origin).host !== getRequestHost(event, { xForwardedHost: false })
-  }
-  catch {
-    return true
-  }
 }

@@ -3,6 +3,7 @@
 import { closeDatabase, initDatabase } from '../database/client.ts'
 import { runMigrations } from '../database/migrate.ts'
 import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/api-keys.ts'
+import { bootstrapSettingsProblem, rawSetting, StartupError } from '../services/auth/bootstrap.ts'
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
 import { configureSlowLog } from '../services/query/index.ts'
 import { enqueueJob } from '../services/jobs/queue.ts'
@@ -10,16 +11,23 @@ import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/se
 
 export default defineNitroPlugin((nitroApp) => {
   const config = useRuntimeConfig()
+  // Settings that could never work stop the start before anything is written.
+  const bootstrapKey = rawSetting(process.env, 'NUXT_BOOTSTRAP_ADMIN_KEY', config.bootstrapAdminKey)
+  const problem = bootstrapSettingsProblem({ key: bootstrapKey, password: rawSetting(process.env, 'NUXT_BOOTSTRAP_ADMIN_PASSWORD', config.bootstrapAdminPassword) })
+  if (problem) throw new StartupError(problem)
   const conn = initDatabase(config.databasePath)
   const { applied } = runMigrations(conn, config.migrationsDir)
   if (applied > 0) console.info(`[db] ${conn.path}: applied ${applied} migration(s)`)
   configureSlowLog({ slowMs: Number(config.slowQueryMs) })
   ensureSupplementCatalogue(conn.sqlite)
 
-  if (config.bootstrapAdminKey) {
-    if (ensureApiKey(String(config.bootstrapAdminKey), 'admin', 'bootstrap admin')) {
-      console.info('[auth] created the bootstrap admin key from NUXT_BOOTSTRAP_ADMIN_KEY')
-    }
+  if (bootstrapKey) {
+    // Taken as the operator gives it (a secret store's value, with or without our `ap_`): it
+    // works as a Bearer admin key from now on, or the portal does not start and says why.
+    const state = ensureApiKey(bootstrapKey, 'admin', 'bootstrap admin')
+    if (state === 'created') console.info('[auth] created the bootstrap admin key from NUXT_BOOTSTRAP_ADMIN_KEY')
+    if (state === 'revoked') throw new StartupError('NUXT_BOOTSTRAP_ADMIN_KEY was revoked by an admin: set a new key, or unset it')
+    if (state === 'other-role') throw new StartupError('NUXT_BOOTSTRAP_ADMIN_KEY is an existing key without the admin role: set a new key, or unset it')
   }
   else if (!hasActiveAdminKey()) {
     // A fresh portal must be reachable: make the first admin key and show it this once.

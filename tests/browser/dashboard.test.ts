@@ -223,6 +223,36 @@ describe('a viewer', () => {
   })
 })
 
+describe('passwords', () => {
+  it('an admin sets a user\'s password, which signs them out; the user then changes their own and stays signed in', async () => {
+    const s = await openSession(portal)
+    await signIn(s.page, viewer.email, viewer.password)
+    const apiStatus = () => s.page.evaluate(() => fetch('/api/v1/providers?limit=1').then(r => r.status))
+    expect(await apiStatus()).toBe(200)
+
+    await open(admin, '/admin/users', 'admin-users')
+    await admin.page.getByRole('button', { name: `Set the password of ${viewer.email}` }).click()
+    await admin.page.getByLabel(`New password for ${viewer.email}`).fill('handed-over-password-1')
+    await admin.page.getByRole('button', { name: 'Set password', exact: true }).click()
+    await expect.poll(() => admin.page.getByRole('status').first().textContent()).toContain(`Set a new password for ${viewer.email}`)
+    expect(await apiStatus()).toBe(401)
+
+    await signIn(s.page, viewer.email, 'handed-over-password-1')
+    await visit(s.page, '/account')
+    await s.page.getByLabel('Current password').fill('handed-over-password-1')
+    await s.page.getByLabel('New password (12+ characters)').fill(viewer.password)
+    await s.page.getByLabel('New password again').fill(viewer.password)
+    await s.page.getByRole('button', { name: 'Change password' }).click()
+    await expect.poll(() => s.page.getByRole('status').textContent()).toContain('Password changed')
+    expect(await apiStatus()).toBe(200)
+    await screenshot(s.page, 'account')
+    // The only console errors are the browser's notes about the 401 of the ended session.
+    expect(s.errors.filter(e => !e.includes('status of 401'))).toEqual([])
+    expect(admin.errors).toEqual([])
+    await s.context.close()
+  })
+})
+
 describe('at 390 px wide', () => {
   it.each([['/', 'overview', 4], ['/claims', 'claims', 0], ['/denials', 'denials', 1], ['/admin/users', 'admin-users', 0]])('%s fits the screen', async (path, name, charts) => {
     const s = await openSession(portal, PHONE)

@@ -196,9 +196,11 @@ describe('sign-out and the rate limit', () => {
   })
 
   it('after 10 failures from one address, answers 429 with Retry-After, even for the right password', async () => {
-    // A successful sign-in clears the address's earlier failures.
-    expect((await login(ADMIN.email, ADMIN.password)).res.status).toBe(200)
-    for (let i = 0; i < 10; i++) expect((await login(ADMIN.email, `wrong-${i}`)).res.status).toBe(401)
+    // A success resets nothing (tests/e2e/sessions.test.ts counts exactly), so this file's earlier
+    // failures still count within their minute: the 429 comes at the 10th failure at the latest.
+    const statuses: number[] = []
+    for (let i = 0; i < 10 && !statuses.includes(429); i++) statuses.push((await login(ADMIN.email, `wrong-${i}`)).res.status)
+    expect(statuses.filter(s => s !== 401 && s !== 429)).toEqual([])
     const blocked = await login(ADMIN.email, ADMIN.password)
     expect(blocked.res.status).toBe(429)
     expect(Number(blocked.res.headers.get('retry-after'))).toBeGreaterThan(0)

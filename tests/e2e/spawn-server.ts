@@ -21,8 +21,7 @@ export interface SpawnedServer {
   stop: () => Promise<void>
 }
 
-export async function spawnServer(dbPath: string, env: Record<string, string>): Promise<SpawnedServer> {
-  const port = await freePort()
+function start(port: number, dbPath: string, env: Record<string, string>): { child: ChildProcess, output: () => string } {
   const child: ChildProcess = spawn(resolve(ROOT, 'node_modules/.bin/node'), [resolve(ROOT, '.output/server/index.mjs')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', ...env },
@@ -31,20 +30,37 @@ export async function spawnServer(dbPath: string, env: Record<string, string>): 
   let output = ''
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
+  return { child, output: () => output }
+}
+
+/** Starts a server that is expected to refuse to start: its exit code and what it printed. */
+export async function serverExit(dbPath: string, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null, output: string }> {
+  const port = await freePort()
+  const { child, output } = start(port, dbPath, env)
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  const code = await new Promise<number | null>(done => child.once('exit', done))
+  clearTimeout(timer)
+  // A server that did start is killed at the timeout: its code is then null.
+  return { code, output: output() }
+}
+
+export async function spawnServer(dbPath: string, env: Record<string, string>): Promise<SpawnedServer> {
+  const port = await freePort()
+  const { child, output: log } = start(port, dbPath, env)
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the second server exited: ${output}`)
+    if (child.exitCode !== null) throw new Error(`the second server exited: ${log()}`)
     try {
       if ((await fetch(`${url}/healthz`)).ok) break
     }
     catch {}
-    if (Date.now() > deadline) throw new Error(`the second server did not start: ${output}`)
+    if (Date.now() > deadline) throw new Error(`the second server did not start: ${log()}`)
     await new Promise(r => setTimeout(r, 100))
   }
   return {
     url,
-    log: () => output,
+    log,
     stop: async () => {
       if (child.exitCode !== null) return
       const exited = new Promise(done => child.once('exit', done))

@@ -87,22 +87,24 @@ describe('session password', () => {
 })
 
 describe('sign-in rate limit', () => {
-  it('refuses an address after too many failures until the window ends', () => {
+  const attempt = (address: string, account: string) => ({ address, account })
+
+  it('refuses an address after too many failures, whichever accounts they were on, until the window ends', () => {
     const limiter = new LoginLimiter()
     const t0 = 1_000_000
     for (let i = 0; i < MAX_FAILURES; i++) {
-      expect(limiter.retryAfter('10.0.0.1', t0 + i)).toBe(0)
-      limiter.recordFailure('10.0.0.1', t0 + i)
+      expect(limiter.retryAfter(attempt('10.0.0.1', `user${i}@example.com`), t0 + i)).toBe(0)
+      limiter.recordFailure(attempt('10.0.0.1', `user${i}@example.com`), t0 + i)
     }
-    expect(limiter.retryAfter('10.0.0.1', t0 + 1000)).toBe(59)
-    expect(limiter.retryAfter('10.0.0.2', t0 + 1000)).toBe(0)
-    expect(limiter.retryAfter('10.0.0.1', t0 + WINDOW_MS)).toBe(0)
+    expect(limiter.retryAfter(attempt('10.0.0.1', 'fresh@example.com'), t0 + 1000)).toBe(59)
+    expect(limiter.retryAfter(attempt('10.0.0.2', 'user0@example.com'), t0 + 1000)).toBe(0)
+    expect(limiter.retryAfter(attempt('10.0.0.1', 'fresh@example.com'), t0 + WINDOW_MS)).toBe(0)
   })
 
-  it('forgets the failures of an address that signs in', () => {
+  it('refuses an account after too many failures from any mix of addresses', () => {
     const limiter = new LoginLimiter()
-    for (let i = 0; i < MAX_FAILURES; i++) limiter.recordFailure('10.0.0.1', 0)
-    limiter.recordSuccess('10.0.0.1')
-    expect(limiter.retryAfter('10.0.0.1', 1)).toBe(0)
+    for (let i = 0; i < MAX_FAILURES; i++) limiter.recordFailure(attempt(`10.0.1.${i}`, 'victim@example.com'), i)
+    expect(limiter.retryAfter(attempt('10.9.9.9', 'victim@example.com'), 100)).toBe(60)
+    expect(limiter.retryAfter(attempt('10.9.9.9', 'other@example.com'), 100)).toBe(0)
   })
 })

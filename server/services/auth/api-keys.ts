@@ -10,6 +10,8 @@ import type { Role } from '../../database/schema.ts'
 import { defineQuery } from '../query/index.ts'
 
 export const KEY_PREFIX = 'ap_'
+/** Longer keys are refused without a lookup (ours are 46 characters). */
+export const MAX_KEY_LENGTH = 200
 const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 }
 /** last_used_at is written at most this often per key, so reads do not turn into writes. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000
@@ -59,19 +61,25 @@ const revoke = defineQuery<{ id: number, at: number }, never>('apiKeys.revoke',
 
 /** Creates a key for `role` and returns it; the caller shows it once. */
 export function createApiKey(name: string, role: Role, key: string = generateKey()): CreatedKey {
-  const prefix = key.slice(0, KEY_PREFIX.length + 6)
+  // Kept in clear to tell keys apart; of a key the operator chose (no `ap_`), fewer characters.
+  const prefix = key.startsWith(KEY_PREFIX) ? key.slice(0, KEY_PREFIX.length + 6) : key.slice(0, 4)
   const row = insertKey.get({ name, prefix, keyHash: hashKey(key), role })!
   return { id: row.id, name, role, prefix, key }
 }
 
 /**
- * Makes sure `key` exists as a key of `role` (NUXT_BOOTSTRAP_ADMIN_KEY at start).
- * Returns true when it was created now.
+ * Makes sure `key` exists as a working key of `role` (NUXT_BOOTSTRAP_ADMIN_KEY at start): 'created'
+ * now, 'exists' already, or why it cannot work ('revoked', 'other-role': creating it again would
+ * undo what an admin did, so the caller refuses to start instead).
  */
-export function ensureApiKey(key: string, role: Role, name: string): boolean {
-  if (byHash.get({ keyHash: hashKey(key) })) return false
-  createApiKey(name, role, key)
-  return true
+export function ensureApiKey(key: string, role: Role, name: string): 'created' | 'exists' | 'revoked' | 'other-role' {
+  const row = byHash.get({ keyHash: hashKey(key) })
+  if (!row) {
+    createApiKey(name, role, key)
+    return 'created'
+  }
+  if (row.revokedAt !== null) return 'revoked'
+  return row.role === role ? 'exists' : 'other-role'
 }
 
 const lastTouched = new Map<number, number>()
@@ -82,7 +90,8 @@ const memo = new Map<string, Memo>()
 
 /** The principal a presented key stands for, or undefined for an unknown or revoked key. */
 export function verifyApiKey(key: string, now: number = Date.now()): Principal | undefined {
-  if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined
+  // Not only keys with our prefix: NUXT_BOOTSTRAP_ADMIN_KEY is whatever the operator chose.
+  if (key.length > MAX_KEY_LENGTH) return undefined
   const keyHash = hashKey(key)
   const known = memo.get(keyHash)
   // The generation changes when another database is opened (tests, restores): its ids are other keys.

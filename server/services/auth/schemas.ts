@@ -7,6 +7,9 @@ export const MIN_PASSWORD_LENGTH = 12
 
 const email = z.string().trim().max(254).email('must be an email address')
 
+/** A new password: for users made through the API, a password change and NUXT_BOOTSTRAP_ADMIN_PASSWORD alike. */
+export const NewPassword = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024, 'must be at most 1024 characters')
+
 export const LoginBody = z.object({
   email,
   password: z.string().min(1, 'is required').max(1024),
@@ -14,8 +17,19 @@ export const LoginBody = z.object({
 
 export const CreateUserBody = z.object({
   email,
-  password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
+  password: NewPassword,
   role: z.enum(ROLES),
+}).strict()
+
+/** A signed-in user changing their own password proves they know the current one. */
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1, 'is required').max(1024),
+  newPassword: NewPassword,
+}).strict()
+
+/** An admin setting another user's password. */
+export const SetPasswordBody = z.object({
+  password: NewPassword,
 }).strict()
 
 export const CreateKeyBody = z.object({

@@ -1,8 +1,11 @@
 // Dashboard users: an email, a password hash (scrypt, made by the caller with nuxt-auth-utils'
 // hashPassword: this module stays free of Nitro so scripts and unit tests can use it) and a role.
 // "Revoking" a user disables it: the row stays so the audit log's `user:N` keeps a name.
+// Disabling a user or changing a password ends the user's sessions (sessions.ts) in the same
+// transaction, so no cookie sealed before the change is honoured after it.
 import type { Role } from '../../database/schema.ts'
-import { defineQuery } from '../query/index.ts'
+import { defineQuery, inTransaction } from '../query/index.ts'
+import { liveSessionUser, revokeUserSessions } from './sessions.ts'
 
 export interface User {
   id: number
@@ -59,6 +62,9 @@ const disable = defineQuery<{ id: number, at: number }, UserRow>('users.disable'
      AND (role <> 'admin' OR (SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL) > 1)
    RETURNING ${COLUMNS}`)
 
+const setHash = defineQuery<{ id: number, passwordHash: string }, UserRow>('users.setPassword',
+  `UPDATE users SET password_hash = @passwordHash WHERE id = @id AND disabled_at IS NULL RETURNING ${COLUMNS}`)
+
 /** Creates a user; undefined when the email is taken. */
 export function insertUser(input: { email: string, passwordHash: string, role: Role }): User | undefined {
   const row = insert.get({ ...input, email: normalizeEmail(input.email) })
@@ -77,10 +83,36 @@ export function activeUser(id: number): User | undefined {
   return row && row.disabledAt === null ? toUser(row) : undefined
 }
 
-/** The active user a session names (its `user.id`), or undefined for an unknown, disabled or malformed one. */
-export function userOfSession(session: { user?: unknown }): User | undefined {
+/**
+ * What a session cookie holds: the user, and under `secure` (never sent to the page) the session's
+ * token. A type rather than an interface, since nuxt-auth-utils' session type has an index signature.
+ */
+export type SessionData = {
+  user: { id: number, email: string, role: Role }
+  secure: { sessionToken: string }
+  loggedInAt: string
+}
+
+export function sessionData(user: User, sessionToken: string, now: number = Date.now()): SessionData {
+  return { user: { id: user.id, email: user.email, role: user.role }, secure: { sessionToken }, loggedInAt: new Date(now).toISOString() }
+}
+
+/** The token of the server-side session a cookie names, if it names one. */
+export function sessionTokenOf(session: { secure?: unknown }): string | undefined {
+  const token = (session.secure as { sessionToken?: unknown } | undefined)?.sessionToken
+  return typeof token === 'string' ? token : undefined
+}
+
+/**
+ * The active user a session names, or undefined for an unknown, disabled or malformed one, or one
+ * whose server-side session is no longer live (signed out, expired, revoked): a cookie is only
+ * honoured while its row in `sessions` is.
+ */
+export function userOfSession(session: { user?: unknown, secure?: unknown }, now: number = Date.now()): User | undefined {
   const id = (session.user as { id?: unknown } | undefined)?.id
-  return typeof id === 'number' ? activeUser(id) : undefined
+  const token = sessionTokenOf(session)
+  if (typeof id !== 'number' || !token || liveSessionUser(token, now) !== id) return undefined
+  return activeUser(id)
 }
 
 export function listUsers(): User[] {
@@ -94,9 +126,26 @@ export function hasActiveAdminUser(): boolean {
 export type DisableResult = { ok: true, user: User } | { ok: false, reason: 'not-found' | 'already-disabled' | 'last-admin' }
 
 export function disableUser(id: number, now: number = Date.now()): DisableResult {
-  const row = disable.get({ id, at: now })
+  const row = inTransaction(() => {
+    const disabled = disable.get({ id, at: now })
+    if (disabled) revokeUserSessions(id, now)
+    return disabled
+  })
   if (row) return { ok: true, user: toUser(row) }
   const existing = byId.get({ id })
   if (!existing) return { ok: false, reason: 'not-found' }
   return { ok: false, reason: existing.disabledAt !== null ? 'already-disabled' : 'last-admin' }
+}
+
+export type SetPasswordResult = { ok: true, user: User } | { ok: false, reason: 'not-found' | 'disabled' }
+
+/** Replaces an active user's password hash and ends all of the user's sessions. */
+export function setPasswordHash(id: number, passwordHash: string, now: number = Date.now()): SetPasswordResult {
+  const row = inTransaction(() => {
+    const updated = setHash.get({ id, passwordHash })
+    if (updated) revokeUserSessions(id, now)
+    return updated
+  })
+  if (row) return { ok: true, user: toUser(row) }
+  return { ok: false, reason: byId.get({ id }) ? 'disabled' : 'not-found' }
 }

@@ -1,4 +1,4 @@
-// Revokes a user: disables it, which ends its sessions at their next request.
+// Revokes a user: disables it and ends all its sessions at once (server-side rows revoked in the same transaction).
 import { disableUser } from '../../../../services/auth/users.ts'
 import { idParam } from '../../../../services/schemas.ts'
 

@@ -1,0 +1,32 @@
+// A signed-in user changes their own password, proving they know the current one. Every session of
+// the user ends (another browser, a copied cookie); this browser gets a new one and stays signed
+// in. A wrong current password counts as a failed sign-in for the limiter and the audit log.
+import { loginLimiter } from '../../services/auth/login-limiter.ts'
+import { ChangePasswordBody } from '../../services/auth/schemas.ts'
+import { setPasswordHash, userForLogin, userOfSession } from '../../services/auth/users.ts'
+import { recordAudit } from '../../services/audit.ts'
+
+export default defineEventHandler(async (event) => {
+  requireSameOrigin(event, 'A password change must come from the portal\'s own pages')
+  const user = userOfSession(await getUserSession(event))
+  if (!user) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Sign in to change your password' })
+  requireMediaType(event, ['application/json'])
+  const body = parseInput(ChangePasswordBody, await readJsonBody(event))
+
+  const attempt = { address: getRequestIP(event) ?? 'unknown', account: user.email }
+  const wait = loginLimiter.retryAfter(attempt)
+  if (wait > 0) {
+    setResponseHeader(event, 'Retry-After', wait)
+    throw createError({ statusCode: 429, statusMessage: 'Too Many Requests', message: `Too many failed attempts; try again in ${wait} s` })
+  }
+  if (!await verifyPassword(userForLogin(user.email)!.passwordHash, body.currentPassword)) {
+    loginLimiter.recordFailure(attempt)
+    recordAudit(`user:${user.id}`, 'auth.password.failed', `user:${user.id}`)
+    throw invalidInput([{ path: 'currentPassword', message: 'is not your current password' }])
+  }
+  const result = setPasswordHash(user.id, await hashPassword(body.newPassword))
+  if (!result.ok) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Your session has ended; sign in again' })
+  await startSession(event, result.user)
+  recordAudit(`user:${user.id}`, 'auth.password.change', `user:${user.id}`)
+  return { user: { id: user.id, email: user.email, role: user.role } }
+})

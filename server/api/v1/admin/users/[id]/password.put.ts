@@ -1,0 +1,22 @@
+// An admin sets another user's password (a forgotten one, a handover): every session of that user
+// ends. Admins change their own with POST /api/auth/password, which asks for the current one.
+import { SetPasswordBody } from '../../../../../services/auth/schemas.ts'
+import { setPasswordHash } from '../../../../../services/auth/users.ts'
+import { idParam } from '../../../../../services/schemas.ts'
+
+export default defineEventHandler(async (event) => {
+  const { id } = parseParams(event, idParam)
+  requireMediaType(event, ['application/json'])
+  const body = parseInput(SetPasswordBody, await readJsonBody(event))
+  const self = event.context.auth
+  if (self?.kind === 'user' && self.id === id) {
+    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'Change your own password with POST /api/auth/password (it asks for the current one)' })
+  }
+  const result = setPasswordHash(id, await hashPassword(body.password))
+  if (!result.ok) {
+    if (result.reason === 'not-found') throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No user with id ${id}` })
+    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'This user is disabled' })
+  }
+  audit(event, 'users.password', `user:${id}`)
+  return result.user
+})

@@ -1,0 +1,27 @@
+// Starting and ending dashboard sessions: the sealed cookie (nuxt-auth-utils) and its server-side
+// row (services/auth/sessions.ts) always together, so no cookie is sealed without a row that can
+// later be revoked.
+import type { H3Event } from 'h3'
+import { createSession, revokeSession } from '../services/auth/sessions.ts'
+import { sessionData, sessionTokenOf, type User } from '../services/auth/users.ts'
+
+/** How long a session lasts: the cookie's max age (runtimeConfig.session.maxAge, seconds). */
+function sessionTtlMs(event: H3Event): number {
+  return Number(useRuntimeConfig(event).session?.maxAge || 60 * 60 * 12) * 1000
+}
+
+/**
+ * Signs `user` in on this request: a new server-side session and a new cookie naming it. A session
+ * the browser held before ends, so that no copy of the cookie it replaces stays signed in.
+ */
+export async function startSession(event: H3Event, user: User): Promise<void> {
+  endSession(await getUserSession(event))
+  const token = createSession(user.id, sessionTtlMs(event))
+  await replaceUserSession(event, sessionData(user, token))
+}
+
+/** Ends the session the request's cookie names (if any) on the server; the cookie is cleared by the caller. */
+export function endSession(session: { secure?: unknown }): void {
+  const token = sessionTokenOf(session)
+  if (token) revokeSession(token)
+}
