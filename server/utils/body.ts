@@ -16,20 +16,58 @@ export function requireMediaType<T extends string>(event: H3Event, accepted: rea
 
 /**
  * Reads the body as UTF-8 text, refusing (413) at the first byte past `maxBytes` rather than
- * after buffering whatever a client sends.
+ * after buffering whatever a client sends, whether it declares a Content-Length or streams chunks.
+ *
+ * The request stream is never destroyed (a `for await` loop that throws would destroy it): that
+ * detaches the socket while the 413 is still being written, and Nitro's shutdown tracker then
+ * throws an uncaught TypeError when the response finishes. Instead the rest of the body is
+ * discarded as it arrives and the connection is closed once the 413 is sent, so a client cannot
+ * keep an endless upload going.
  */
-export async function readLimitedText(event: H3Event, maxBytes: number): Promise<string> {
-  const tooLarge = () => createError({ statusCode: 413, statusMessage: 'Payload Too Large', message: `The body may be at most ${maxBytes} bytes` })
-  const declared = Number(getRequestHeader(event, 'content-length') ?? 0)
-  if (declared > maxBytes) throw tooLarge()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of event.node.req) {
-    size += (chunk as Buffer).length
-    if (size > maxBytes) throw tooLarge()
-    chunks.push(chunk as Buffer)
+export function readLimitedText(event: H3Event, maxBytes: number): Promise<string> {
+  const req = event.node.req
+  const tooLarge = () => {
+    setResponseHeader(event, 'Connection', 'close')
+    return createError({ statusCode: 413, statusMessage: 'Payload Too Large', message: `The body may be at most ${maxBytes} bytes` })
   }
-  return Buffer.concat(chunks).toString('utf8')
+  const declared = Number(getRequestHeader(event, 'content-length') ?? 0)
+  if (declared > maxBytes) return Promise.reject(tooLarge())
+  if (req.readableEnded) return Promise.resolve('')
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('close', onClose)
+    }
+    function onData(chunk: Buffer) {
+      size += chunk.length
+      if (size <= maxBytes) return void chunks.push(chunk)
+      stop()
+      chunks.length = 0
+      // Still flowing with no listener: what else arrives is dropped until the socket closes.
+      req.resume()
+      reject(tooLarge())
+    }
+    function onEnd() {
+      stop()
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    }
+    // A client that hangs up mid-body gets no answer; this only keeps it from counting as a 500.
+    function onError() {
+      stop()
+      reject(invalidInput([{ path: '', message: 'was cut off before its end' }], 'Invalid body'))
+    }
+    function onClose() {
+      if (!req.complete) onError()
+    }
+    req.on('data', onData)
+    req.once('end', onEnd)
+    req.once('error', onError)
+    req.once('close', onClose)
+  })
 }
 
 /**

@@ -15,6 +15,7 @@ let decoyHash: Promise<string> | undefined
 const FORM = 'application/x-www-form-urlencoded'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   const type = requireMediaType(event, ['application/json', FORM])
   const body = type === FORM ? Object.fromEntries(new URLSearchParams(await readLimitedText(event, 64 * 1024))) : await readJsonBody(event) as { redirect?: unknown } | undefined
   const fail = (status: 401 | 429, message: string) => type === FORM
