@@ -43,7 +43,8 @@ export function isCalendarDay(s: string): boolean {
   return ok
 }
 
-export const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine(isCalendarDay, 'is not a calendar date')
+// Each check stops the ones after it, so one bad day is one issue.
+export const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD', abort: true }).refine(isCalendarDay, { message: 'is not a calendar date', abort: true })
 
 /** A day something happened (a date of service): today (UTC) at the latest. */
 export const pastDay = isoDay.refine(day => day <= utcDay(), 'must not be after today (UTC)')
