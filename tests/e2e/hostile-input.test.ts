@@ -1,38 +1,18 @@
 // Hostile-input sweep: every route file under server/api and server/routes (found on disk, so a new
 // route is covered without editing this file) gets bad ids, bad query strings and bad bodies. The
 // rule under test: bad input is a 4xx JSON error naming the field, never a 5xx, and changes nothing.
-import { readdirSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { url } from '@nuxt/test-utils/e2e'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { usePortal } from './portal.ts'
+import { ROUTES } from './routes-on-disk.ts'
 import { spawnServer } from './spawn-server.ts'
 
-const ROOT = resolve(import.meta.dirname, '../..')
 const portal = await usePortal({ seed: { claims: 2000, people: 3 } })
 const db = new Database(portal.dbPath, { readonly: true })
 afterAll(() => db.close())
 const personId = (db.prepare('SELECT ref AS id FROM people LIMIT 1').get() as { id: string }).id
 
-interface Route { method: string, path: string, file: string }
-
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? routeFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [])
-}
-
-/** `server/api/v1/claims/[id].patch.ts` → PATCH /api/v1/claims/{id}; `index` is the folder itself. */
-function toRoute(file: string, base: string, prefix: string): Route {
-  const rel = relative(base, file).replace(/\.ts$/, '')
-  const m = rel.match(/^(.*?)(?:\.(get|post|put|patch|delete))?$/)!
-  const segments = m[1]!.split('/').filter(s => s !== 'index').map(s => s.replace(/^\[\w+\]$/, '{id}'))
-  return { method: (m[2] ?? 'get').toUpperCase(), path: `${prefix}/${segments.join('/')}`.replace(/\/$/, ''), file: relative(ROOT, file) }
-}
-
-const ROUTES: Route[] = [
-  ...routeFiles(join(ROOT, 'server/api')).map(f => toRoute(f, join(ROOT, 'server/api'), '/api')),
-  ...routeFiles(join(ROOT, 'server/routes')).map(f => toRoute(f, join(ROOT, 'server/routes'), '')),
-]
 const WRITES = ROUTES.filter(r => r.method !== 'GET')
 
 const TABLES = ['claims', 'people', 'health_data_points', 'supplement_intakes', 'api_keys', 'users'] as const
@@ -52,7 +32,7 @@ const PERSON_SCOPED = /health-data|insights|correlations/
 function queries(): string[] {
   const qs: string[] = ['__proto__[x]=1', 'constructor[prototype][x]=1', 'toString=1&hasOwnProperty=1', 'limit=%E0%A4%A', '%zz=1', 'cursor=%', '&&&==&', 'limit=1&limit=2', 'from=2026-06-30&to=2026-01-01', 'status[]=denied', 'status=denied&status=bogus', 'limit[a]=1', 'personId[]=x',
     'cursor=' + b64(['2026-01-01', 1]) + 'x', `personId=${personId}&from=2026-06-30&to=2026-01-01`, `personId=${personId}&metric=steps&cursor=${b64(['x', 'y'])}`,
-    `personId=${personId}&metric=steps&cursor=${b64([1e308, -1])}`, 'minBilledCents=10&maxBilledCents=1', Array.from({ length: 200 }, () => 'status=denied').join('&')]
+    `personId=${personId}&metric=steps&cursor=${b64([1e308, -1])}`, 'minBilledCents=10&maxBilledCents=1', 'patientRef=P1', '__proto__=1', 'payer=Acme%00Health', 'payer=Acme%E2%80%AEHealth', Array.from({ length: 200 }, () => 'status=denied').join('&')]
   for (const p of PARAMS) for (const v of HOSTILE_VALUES) qs.push(`${p}=${v}`)
   for (const v of HOSTILE_VALUES) qs.push(PARAMS.map(p => `${p}=${v}`).join('&'))
   return qs
@@ -110,7 +90,9 @@ const INTAKE = { personId: 'HOSTILE-PID-7q', supplementId: 'magnesium', takenAt:
 const BAD_ROW = { personId: 'not a ref', patientRef: 'not a ref', providerId: -5 }
 const variants = (row: Record<string, unknown>) => [
   { ...row, extra: 1 }, { ...row, dateOfService: '2026-02-30', at: '2026-13-01T00:00:00Z', takenAt: '2026-02-30T00:00:00Z' },
-  ...Object.keys(row).flatMap(k => [null, 'NaN', 'Infinity', -1, -1e309, 1e309, 9999999999999999999999, '', [], {}, true, LONG, '\u0000', '🦄'.repeat(50), `' OR 1=1 --`, '0000-00-00T00:00:00Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z'].map(v => ({ ...row, [k]: v }))),
+  // Not happened yet: a day of service after today, instants years ahead.
+  { ...row, dateOfService: '2999-01-01', submittedAt: '2999-01-01T00:00:00Z', at: '2999-01-01T00:00:00Z', takenAt: '2999-01-01T00:00:00Z' },
+  ...Object.keys(row).flatMap(k => [null, 'NaN', 'Infinity', -1, -1e309, 1e309, 9999999999999999999999, '', [], {}, true, LONG, '\u0000', 'a\u0085b', 'a\u2028b', 'a\u202Eb', 'a\uD800b', '🦄'.repeat(50), `' OR 1=1 --`, '0000-00-00T00:00:00Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z'].map(v => ({ ...row, [k]: v }))),
 ]
 const jsonBodies = (row: Record<string, unknown>) => [
   '', 'null', '{}', '[]', '"x"', '42', 'true', '[null]', '[[]]', '[{}]', '[1,2]', NESTED, NESTED_OBJ, '{"a":', '[{"a":1}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}',
