@@ -14,20 +14,53 @@ export function requireMediaType<T extends string>(event: H3Event, accepted: rea
   return type as T
 }
 
+/** After a 413: how long a client may go on sending while it reads the answer and stops. */
+const LINGER_MS = 5000
+/** And how much more of the body is read and dropped in that time before the connection is cut. */
+const LINGER_BYTES = 16 * 1024 * 1024
+
+/**
+ * Drops the rest of a refused body as it arrives, as servers do after an early answer (nginx's
+ * "lingering close"): a connection closed under a client that is still sending resets it, and the
+ * client then loses the 413 it was sent. A client that stops sending keeps its connection (the next
+ * request on it works); one that goes on past LINGER_BYTES, or LINGER_MS after the answer, is cut off.
+ */
+function discardRest(event: H3Event): void {
+  const req = event.node.req
+  const socket = req.socket
+  if (req.complete || !socket) return
+  let dropped = 0
+  const cut = () => {
+    if (!req.complete) socket.destroy()
+  }
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length
+    if (dropped > LINGER_BYTES) cut()
+  })
+  // An error here is the client hanging up, which is what a refused client may do.
+  req.on('error', () => {})
+  req.resume()
+  event.node.res.once('finish', () => {
+    if (req.complete) return
+    const timer = setTimeout(cut, LINGER_MS)
+    timer.unref()
+    req.once('end', () => clearTimeout(timer))
+    socket.once('close', () => clearTimeout(timer))
+  })
+}
+
 /**
  * Reads the body as UTF-8 text, refusing (413) at the first byte past `maxBytes` rather than
  * after buffering whatever a client sends, whether it declares a Content-Length or streams chunks.
  *
  * The request stream is never destroyed (a `for await` loop that throws would destroy it): that
  * detaches the socket while the 413 is still being written, and Nitro's shutdown tracker then
- * throws an uncaught TypeError when the response finishes. Instead the rest of the body is
- * discarded as it arrives and the connection is closed once the 413 is sent, so a client cannot
- * keep an endless upload going.
+ * throws an uncaught TypeError ("Cannot set properties of null") when the response finishes.
  */
 export function readLimitedText(event: H3Event, maxBytes: number): Promise<string> {
   const req = event.node.req
   const tooLarge = () => {
-    setResponseHeader(event, 'Connection', 'close')
+    discardRest(event)
     return createError({ statusCode: 413, statusMessage: 'Payload Too Large', message: `The body may be at most ${maxBytes} bytes` })
   }
   const declared = Number(getRequestHeader(event, 'content-length') ?? 0)
@@ -47,8 +80,6 @@ export function readLimitedText(event: H3Event, maxBytes: number): Promise<strin
       if (size <= maxBytes) return void chunks.push(chunk)
       stop()
       chunks.length = 0
-      // Still flowing with no listener: what else arrives is dropped until the socket closes.
-      req.resume()
       reject(tooLarge())
     }
     function onEnd() {
