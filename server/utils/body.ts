@@ -17,13 +17,14 @@ export function requireMediaType<T extends string>(event: H3Event, accepted: rea
 /** After a 413: how long a client may go on sending while it reads the answer and stops. */
 const LINGER_MS = 5000
 /** And how much more of the body is read and dropped in that time before the connection is cut. */
-const LINGER_BYTES = 16 * 1024 * 1024
+const LINGER_BYTES = 64 * 1024 * 1024
 
 /**
  * Drops the rest of a refused body as it arrives, as servers do after an early answer (nginx's
  * "lingering close"): a connection closed under a client that is still sending resets it, and the
  * client then loses the 413 it was sent. A client that stops sending keeps its connection (the next
- * request on it works); one that goes on past LINGER_BYTES, or LINGER_MS after the answer, is cut off.
+ * request on it works); one that goes on past LINGER_BYTES (well past what a network or a busy
+ * client holds in flight before it reads the answer), or LINGER_MS after the answer, is cut off.
  */
 function discardRest(event: H3Event): void {
   const req = event.node.req
