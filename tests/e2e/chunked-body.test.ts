@@ -56,10 +56,11 @@ async function streamUntilAnswered(method: string, path: string, type: string, f
       pump()
     })
     const reused = await new Promise<boolean>((resolve, reject) => {
-      request(new URL('/healthz', server.url), { agent }, (res) => {
+      const probe = request(new URL('/healthz', server.url), { agent }, (res) => {
         res.resume()
-        res.on('end', () => resolve(res.statusCode === 200 && res.req.reusedSocket))
-      }).on('error', reject).end()
+        res.on('end', () => resolve(res.statusCode === 200 && probe.reusedSocket))
+      })
+      probe.on('error', reject).end()
     })
     return { status, body, sentBytes, reused }
   }
