@@ -1,2 +1,5 @@
 // Liveness: the process is up and answering. No credentials, no database.
-export default defineEventHandler(() => ({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }))
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) }
+})

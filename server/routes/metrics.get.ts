@@ -2,6 +2,7 @@
 import { metricsText } from '../services/monitoring/prometheus.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   const { contentType, body } = await metricsText()
   setResponseHeader(event, 'Content-Type', contentType)
   setResponseHeader(event, 'Cache-Control', 'no-store')

@@ -6,6 +6,7 @@ import { migrationsUpToDate } from '../database/migrate.ts'
 let migrated = false
 
 export default defineEventHandler((event) => {
+  parseNoQuery(event)
   const checks = { database: isDatabaseOpen(), migrations: false }
   if (checks.database && !migrated) {
     try {

@@ -15,6 +15,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out
 }
 
+/** One issue per unknown key (`[3].extra`), so that every issue names the field it is about. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): InputIssue[] {
-  return issues.map(issue => ({ path: formatPath(issue.path), message: issue.message }))
+  return issues.flatMap(issue => issue.code === 'unrecognized_keys'
+    ? issue.keys.map(key => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }))
+    : [{ path: formatPath(issue.path), message: issue.message }])
 }

@@ -14,22 +14,92 @@ export function requireMediaType<T extends string>(event: H3Event, accepted: rea
   return type as T
 }
 
+/** After a 413: how long a client may go on sending while it reads the answer and stops. */
+const LINGER_MS = 5000
+/** And how much more of the body is read and dropped in that time before the connection is cut. */
+const LINGER_BYTES = 64 * 1024 * 1024
+
+/**
+ * Drops the rest of a refused body as it arrives, as servers do after an early answer (nginx's
+ * "lingering close"): a connection closed under a client that is still sending resets it, and the
+ * client then loses the 413 it was sent. A client that stops sending keeps its connection (the next
+ * request on it works); one that goes on past LINGER_BYTES (well past what a network or a busy
+ * client holds in flight before it reads the answer), or LINGER_MS after the answer, is cut off.
+ */
+function discardRest(event: H3Event): void {
+  const req = event.node.req
+  const socket = req.socket
+  if (req.complete || !socket) return
+  let dropped = 0
+  const cut = () => {
+    if (!req.complete) socket.destroy()
+  }
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length
+    if (dropped > LINGER_BYTES) cut()
+  })
+  // An error here is the client hanging up, which is what a refused client may do.
+  req.on('error', () => {})
+  req.resume()
+  event.node.res.once('finish', () => {
+    if (req.complete) return
+    const timer = setTimeout(cut, LINGER_MS)
+    timer.unref()
+    req.once('end', () => clearTimeout(timer))
+    socket.once('close', () => clearTimeout(timer))
+  })
+}
+
 /**
  * Reads the body as UTF-8 text, refusing (413) at the first byte past `maxBytes` rather than
- * after buffering whatever a client sends.
+ * after buffering whatever a client sends, whether it declares a Content-Length or streams chunks.
+ *
+ * The request stream is never destroyed (a `for await` loop that throws would destroy it): that
+ * detaches the socket while the 413 is still being written, and Nitro's shutdown tracker then
+ * throws an uncaught TypeError ("Cannot set properties of null") when the response finishes.
  */
-export async function readLimitedText(event: H3Event, maxBytes: number): Promise<string> {
-  const tooLarge = () => createError({ statusCode: 413, statusMessage: 'Payload Too Large', message: `The body may be at most ${maxBytes} bytes` })
-  const declared = Number(getRequestHeader(event, 'content-length') ?? 0)
-  if (declared > maxBytes) throw tooLarge()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of event.node.req) {
-    size += (chunk as Buffer).length
-    if (size > maxBytes) throw tooLarge()
-    chunks.push(chunk as Buffer)
+export function readLimitedText(event: H3Event, maxBytes: number): Promise<string> {
+  const req = event.node.req
+  const tooLarge = () => {
+    discardRest(event)
+    return createError({ statusCode: 413, statusMessage: 'Payload Too Large', message: `The body may be at most ${maxBytes} bytes` })
   }
-  return Buffer.concat(chunks).toString('utf8')
+  const declared = Number(getRequestHeader(event, 'content-length') ?? 0)
+  if (declared > maxBytes) return Promise.reject(tooLarge())
+  if (req.readableEnded) return Promise.resolve('')
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('close', onClose)
+    }
+    function onData(chunk: Buffer) {
+      size += chunk.length
+      if (size <= maxBytes) return void chunks.push(chunk)
+      stop()
+      chunks.length = 0
+      reject(tooLarge())
+    }
+    function onEnd() {
+      stop()
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    }
+    // A client that hangs up mid-body gets no answer; this only keeps it from counting as a 500.
+    function onError() {
+      stop()
+      reject(invalidInput([{ path: '', message: 'was cut off before its end' }], 'Invalid body'))
+    }
+    function onClose() {
+      if (!req.complete) onError()
+    }
+    req.on('data', onData)
+    req.once('end', onEnd)
+    req.once('error', onError)
+    req.once('close', onClose)
+  })
 }
 
 /**

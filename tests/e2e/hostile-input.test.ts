@@ -32,7 +32,7 @@ const PERSON_SCOPED = /health-data|insights|correlations/
 function queries(): string[] {
   const qs: string[] = ['__proto__[x]=1', 'constructor[prototype][x]=1', 'toString=1&hasOwnProperty=1', 'limit=%E0%A4%A', '%zz=1', 'cursor=%', '&&&==&', 'limit=1&limit=2', 'from=2026-06-30&to=2026-01-01', 'status[]=denied', 'status=denied&status=bogus', 'limit[a]=1', 'personId[]=x',
     'cursor=' + b64(['2026-01-01', 1]) + 'x', `personId=${personId}&from=2026-06-30&to=2026-01-01`, `personId=${personId}&metric=steps&cursor=${b64(['x', 'y'])}`,
-    `personId=${personId}&metric=steps&cursor=${b64([1e308, -1])}`, 'minBilledCents=10&maxBilledCents=1', Array.from({ length: 200 }, () => 'status=denied').join('&')]
+    `personId=${personId}&metric=steps&cursor=${b64([1e308, -1])}`, 'minBilledCents=10&maxBilledCents=1', 'patientRef=P1', '__proto__=1', 'payer=Acme%00Health', 'payer=Acme%E2%80%AEHealth', Array.from({ length: 200 }, () => 'status=denied').join('&')]
   for (const p of PARAMS) for (const v of HOSTILE_VALUES) qs.push(`${p}=${v}`)
   for (const v of HOSTILE_VALUES) qs.push(PARAMS.map(p => `${p}=${v}`).join('&'))
   return qs
@@ -80,7 +80,9 @@ const INTAKE = { personId: 'HOSTILE-PID-7q', supplementId: 'magnesium', takenAt:
 const BAD_ROW = { personId: 'not a ref', patientRef: 'not a ref', providerId: -5 }
 const variants = (row: Record<string, unknown>) => [
   { ...row, extra: 1 }, { ...row, dateOfService: '2026-02-30', at: '2026-13-01T00:00:00Z', takenAt: '2026-02-30T00:00:00Z' },
-  ...Object.keys(row).flatMap(k => [null, 'NaN', 'Infinity', -1, -1e309, 1e309, 9999999999999999999999, '', [], {}, true, LONG, '\u0000', '🦄'.repeat(50), `' OR 1=1 --`, '0000-00-00T00:00:00Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z'].map(v => ({ ...row, [k]: v }))),
+  // Not happened yet: a day of service after today, instants years ahead.
+  { ...row, dateOfService: '2999-01-01', submittedAt: '2999-01-01T00:00:00Z', at: '2999-01-01T00:00:00Z', takenAt: '2999-01-01T00:00:00Z' },
+  ...Object.keys(row).flatMap(k => [null, 'NaN', 'Infinity', -1, -1e309, 1e309, 9999999999999999999999, '', [], {}, true, LONG, '\u0000', 'a\u0085b', 'a\u2028b', 'a\u202Eb', 'a\uD800b', '🦄'.repeat(50), `' OR 1=1 --`, '0000-00-00T00:00:00Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z'].map(v => ({ ...row, [k]: v }))),
 ]
 const jsonBodies = (row: Record<string, unknown>) => [
   '', 'null', '{}', '[]', '"x"', '42', 'true', '[null]', '[[]]', '[{}]', '[1,2]', NESTED, NESTED_OBJ, '{"a":', '[{"a":1}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}',

@@ -135,6 +135,8 @@ const CLAIM = { source: 'spelling', sourceId: 's1', providerId: 1, payer: 'Aetna
 const BODIES: Record<string, () => unknown> = {
   'POST /api/auth/login': () => ADMIN,
   'POST /api/auth/logout': () => undefined,
+  'POST /api/auth/password': () => ({ currentPassword: ADMIN.password, newPassword: 'intruder-password-1' }),
+  'PUT /api/v1/admin/users/{id}/password': () => ({ password: 'intruder-password-1' }),
   'DELETE /api/_auth/session': () => undefined,
   'DELETE /api/v1/admin/cache': () => undefined,
   'POST /api/v1/admin/keys': () => ({ name: 'spelling', role: 'admin' }),

@@ -72,7 +72,7 @@ describe('POST health data', () => {
       point({ personId: 'NEW-1', at: '2026-05-02T07:00:00Z' }),
       { ...point(), extra: 1 },
     ]), 'application/json'))
-    expect(error.issues.map(i => i.path)).toEqual(['[1].value', '[2].personId', '[3].metric', '[4].at', '[5].at', '[6].at', '[7].at', '[8]'])
+    expect(error.issues.map(i => i.path)).toEqual(['[1].value', '[2].personId', '[3].metric', '[4].at', '[5].at', '[6].at', '[7].at', '[8].extra'])
     expect(error.issues[0]!.message).toMatch(/not a plausible resting_heart_rate \(25 to 220 bpm\)/)
     expect(db.conn.sqlite.prepare('SELECT count(*) AS n FROM health_data_points').get()).toEqual(before)
     expect(listPeople({ limit: 10 }).data.map(p => p.personId)).not.toContain('NEW-1')

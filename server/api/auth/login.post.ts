@@ -16,6 +16,7 @@ let decoyHash: Promise<string> | undefined
 const FORM = 'application/x-www-form-urlencoded'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   requireSameOrigin(event, 'Sign-in must come from the portal\'s own pages')
   const type = requireMediaType(event, ['application/json', FORM])
   const body = type === FORM ? Object.fromEntries(new URLSearchParams(await readLimitedText(event, 64 * 1024))) : await readJsonBody(event) as { redirect?: unknown } | undefined

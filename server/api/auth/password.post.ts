@@ -7,6 +7,7 @@ import { setPasswordHash, userForLogin, userOfSession } from '../../services/aut
 import { recordAudit } from '../../services/audit.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   requireSameOrigin(event, 'A password change must come from the portal\'s own pages')
   const user = userOfSession(await getUserSession(event))
   if (!user) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Sign in to change your password' })

@@ -2,6 +2,7 @@
 import { userOfSession } from '../../services/auth/users.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   const session = await getUserSession(event)
   const user = userOfSession(session)
   if (!user) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Not signed in' })

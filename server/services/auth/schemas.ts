@@ -1,15 +1,17 @@
 // Inputs of sign-in and of the admin routes for users and keys, parsed once at the edge.
 import { z } from 'zod'
 import { ROLES } from '../../database/schema.ts'
+import { storedText } from '../schemas.ts'
 
 /** Long enough that a guessed password is unlikely even without the login rate limit. */
 export const MIN_PASSWORD_LENGTH = 12
 
-const email = z.string().trim().max(254).email('must be an email address')
+const email = storedText().trim().max(254).email('must be an email address')
 
 /** A new password: for users made through the API, a password change and NUXT_BOOTSTRAP_ADMIN_PASSWORD alike. */
 export const NewPassword = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024, 'must be at most 1024 characters')
 
+// Passwords are only hashed, never stored or shown, so any character is allowed in them.
 export const LoginBody = z.object({
   email,
   password: z.string().min(1, 'is required').max(1024),
@@ -33,6 +35,6 @@ export const SetPasswordBody = z.object({
 }).strict()
 
 export const CreateKeyBody = z.object({
-  name: z.string().trim().min(1, 'is required').max(100),
+  name: storedText().trim().min(1, 'is required').max(100),
   role: z.enum(ROLES),
 }).strict()

@@ -2,7 +2,7 @@
 // to parseQuery/parseInput; services receive the parsed, typed values.
 import { z } from 'zod'
 import { CLAIM_STATUSES } from '../../database/schema.ts'
-import { dayRange, isCalendarDay, isoDay, numeric, pagination, queryBoolean, rangeInOrder, rangeIssue } from '../schemas.ts'
+import { dayRange, numeric, pagination, pastDay, pastInstant, queryBoolean, rangeInOrder, rangeIssue, storedText } from '../schemas.ts'
 
 export const SORT_KEYS = ['dateOfService', 'billedCents', 'submittedAt'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
@@ -14,8 +14,8 @@ export const MAX_CENTS = 10_000_000_000 // $100M: no single claim is larger
 
 const cents = numeric().pipe(z.number().int('must be whole cents').min(0).max(MAX_CENTS))
 const providerId = numeric().pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
-const denialReasonCode = z.string().regex(/^(CO|PR|OA|PI|CR)-[A-Z0-9]{1,4}$/, 'must be a CARC code like CO-16 or PR-1')
-const payer = z.string().trim().min(1).max(64)
+const denialReasonCode = storedText().regex(/^(CO|PR|OA|PI|CR)-[A-Z0-9]{1,4}$/, 'must be a CARC code like CO-16 or PR-1')
+const payer = storedText().trim().min(1).max(64)
 const status = z.enum(CLAIM_STATUSES)
 
 /** `status=denied&status=appealed` arrives as an array, `status=denied` as a string. */
@@ -46,18 +46,16 @@ export const DenialPatternsQuery = z.object({
 }).refine(rangeInOrder, rangeIssue)
 export type DenialPatternsQuery = z.output<typeof DenialPatternsQuery>
 
-const instant = z.string().refine(s => /^\d{4}-\d{2}-\d{2}T/.test(s) && isCalendarDay(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant')
-
 /** One claim as a client sends it. patientRef is pseudonymous: no spaces, so no names. */
 export const ClaimInput = z.object({
-  source: z.string().trim().min(1).max(64),
-  sourceId: z.string().trim().min(1).max(128),
+  source: storedText().trim().min(1).max(64),
+  sourceId: storedText().trim().min(1).max(128),
   providerId,
   payer,
-  patientRef: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a pseudonymous id (letters, digits, - or _)'),
-  cptCode: z.string().regex(/^\d{4}[0-9A-Z]$/, 'must be a 5-character CPT code'),
-  dateOfService: isoDay,
-  submittedAt: instant,
+  patientRef: storedText().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a pseudonymous id (letters, digits, - or _)'),
+  cptCode: storedText().regex(/^\d{4}[0-9A-Z]$/, 'must be a 5-character CPT code'),
+  dateOfService: pastDay,
+  submittedAt: pastInstant,
   status,
   denialReason: denialReasonCode.nullish(),
   billedCents: cents,

@@ -1,35 +1,23 @@
 // The health-data, supplement, correlation and insight inputs (API.md, "Health data and
 // supplements", "Correlations and insights"), parsed once at the edge.
 import { z } from 'zod'
-import { dayRange, isCalendarDay, pagination, rangeInOrder, rangeIssue } from '../schemas.ts'
+import { dayRange, pagination, pastInstant, rangeInOrder, rangeIssue, storedText } from '../schemas.ts'
 import { METRIC_NAMES, METRICS, SUPPLEMENTS } from './catalog.ts'
 
 /** The source system's pseudonymous person id: no spaces, so never a name. */
-export const personRef = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a pseudonymous id: 1 to 64 letters, digits, - or _')
+export const personRef = storedText().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a pseudonymous id: 1 to 64 letters, digits, - or _')
 export const metric = z.enum(METRIC_NAMES)
 export const supplementId = z.enum(SUPPLEMENTS.map(s => s.id) as [string, ...string[]], { error: 'is not a supplement in the catalogue (GET /api/v1/supplements)' })
 
-/** Earliest instant accepted: nothing a wearable or a lab sends predates this. */
-const EARLIEST = Date.parse('1970-01-01T00:00:00Z')
-/** Clocks drift; a reading a day ahead of the server is accepted, one further is a client bug. */
-const FUTURE_SLACK_MS = 86_400_000
-
-/**
- * An ISO 8601 instant, parsed to epoch milliseconds. The offset is required: without one,
- * Date.parse would read the time in the server's zone, and days are UTC days.
- */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
-// Date.parse rolls 2026-02-30 over into March: the date part must be a calendar date itself.
-const instant = z.string().refine(s => INSTANT.test(s) && isCalendarDay(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant with an offset, like 2026-06-01T07:30:00Z')
-  .transform(s => Date.parse(s))
-  .refine(ms => ms >= EARLIEST && ms <= Date.now() + FUTURE_SLACK_MS, 'must be between 1970 and tomorrow')
+/** Readings and doses are stored in epoch milliseconds. */
+const instant = pastInstant.transform(s => Date.parse(s))
 
 export const HealthPointInput = z.object({
   personId: personRef,
   metric,
   value: z.number({ error: 'must be a number' }),
   at: instant,
-  source: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits, or . _ : -'),
+  source: storedText().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits, or . _ : -'),
 }).strict().superRefine((p, ctx) => {
   const m = METRICS[p.metric]
   if (p.value < m.min || p.value > m.max) ctx.addIssue({ code: 'custom', path: ['value'], message: `is not a plausible ${p.metric} (${m.min} to ${m.max} ${m.unit})` })
@@ -44,7 +32,7 @@ export const IntakeInput = z.object({
   supplementId,
   takenAt: instant,
   dose: z.number({ error: 'must be a number' }).positive('must be positive').max(MAX_DOSE),
-  unit: z.string().min(1).max(16),
+  unit: storedText().min(1).max(16),
 }).strict().superRefine((intake, ctx) => {
   // Doses are summed per day for the correlations, so they must share a unit.
   const want = SUPPLEMENTS.find(s => s.id === intake.supplementId)?.defaultUnit

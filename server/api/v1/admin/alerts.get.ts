@@ -1,3 +1,6 @@
 import { alerts } from '../../../services/monitoring/alerts.ts'
 
-export default defineEventHandler(() => alerts().report())
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return alerts().report()
+})

@@ -1,3 +1,6 @@
 import { healthReport } from '../../../services/monitoring/health.ts'
 
-export default defineEventHandler(() => healthReport())
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return healthReport()
+})

@@ -1,3 +1,6 @@
 import { queriesReport } from '../../../services/monitoring/reports.ts'
 
-export default defineEventHandler(() => queriesReport())
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return queriesReport()
+})

@@ -2,6 +2,7 @@ import { getClaim } from '../../../services/claims/read.ts'
 import { idParam } from '../../../services/schemas.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   const { id } = parseParams(event, idParam)
   return respondCached(event, 'claims:item', { id }, () => {
     const claim = getClaim(id)

@@ -4,6 +4,7 @@ import { ClaimConflictError, patchClaim } from '../../../services/claims/update.
 import { idParam } from '../../../services/schemas.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   const { id } = parseParams(event, idParam)
   requireMediaType(event, ['application/json'])
   const patch = parseInput(PatchClaim, await readJsonBody(event))

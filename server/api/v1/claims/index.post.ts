@@ -1,6 +1,7 @@
 import { INGEST_FORMATS, ingestClaims, MAX_INGEST_BYTES } from '../../../services/claims/ingest.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   const format = requireMediaType(event, INGEST_FORMATS)
   const body = await readLimitedText(event, MAX_INGEST_BYTES)
   const result = withIngestErrors(() => ingestClaims(body, format))

@@ -4,6 +4,7 @@ import { enqueueJob } from '../../../services/jobs/queue.ts'
 import { kickJobRunner } from '../../../services/jobs/runner.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   // An empty body means everyone; `null` or any other non-object is refused like other bad input.
   const body = await readJsonBody(event, 4096)
   const { personId } = parseInput(RecomputeBody, body === undefined ? {} : body)

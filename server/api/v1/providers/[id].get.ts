@@ -2,6 +2,7 @@ import { getProvider } from '../../../services/providers/index.ts'
 import { idParam } from '../../../services/schemas.ts'
 
 export default defineEventHandler((event) => {
+  parseNoQuery(event)
   const { id } = parseParams(event, idParam)
   return respondCached(event, 'providers:item', { id }, () => {
     const provider = getProvider(id)

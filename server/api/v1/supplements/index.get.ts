@@ -1,3 +1,6 @@
 import { listSupplements } from '../../../services/health/supplements.ts'
 
-export default defineEventHandler(() => listSupplements())
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return listSupplements()
+})

@@ -1,3 +1,6 @@
 import { cacheStats } from '../../../../services/cache/index.ts'
 
-export default defineEventHandler(() => cacheStats())
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return cacheStats()
+})

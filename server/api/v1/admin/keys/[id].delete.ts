@@ -3,6 +3,7 @@ import { getApiKeyInfo, revokeApiKey } from '../../../../services/auth/api-keys.
 import { idParam } from '../../../../services/schemas.ts'
 
 export default defineEventHandler((event) => {
+  parseNoQuery(event)
   const { id } = parseParams(event, idParam)
   if (!revokeApiKey(id)) {
     const key = getApiKeyInfo(id)

@@ -1,3 +1,6 @@
 import { listApiKeys } from '../../../../services/auth/api-keys.ts'
 
-export default defineEventHandler(() => ({ data: listApiKeys() }))
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return { data: listApiKeys() }
+})

@@ -3,6 +3,7 @@ import { createApiKey, getApiKeyInfo } from '../../../../services/auth/api-keys.
 import { CreateKeyBody } from '../../../../services/auth/schemas.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   requireMediaType(event, ['application/json'])
   const body = parseInput(CreateKeyBody, await readJsonBody(event))
   const created = createApiKey(body.name, body.role)

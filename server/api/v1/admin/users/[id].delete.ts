@@ -8,6 +8,7 @@ const CONFLICTS = {
 } as const
 
 export default defineEventHandler((event) => {
+  parseNoQuery(event)
   const { id } = parseParams(event, idParam)
   const self = event.context.auth
   if (self?.kind === 'user' && self.id === id) {

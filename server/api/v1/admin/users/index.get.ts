@@ -1,3 +1,6 @@
 import { listUsers } from '../../../../services/auth/users.ts'
 
-export default defineEventHandler(() => ({ data: listUsers() }))
+export default defineEventHandler((event) => {
+  parseNoQuery(event)
+  return { data: listUsers() }
+})

@@ -3,6 +3,7 @@ import { CreateUserBody } from '../../../../services/auth/schemas.ts'
 import { insertUser } from '../../../../services/auth/users.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   requireMediaType(event, ['application/json'])
   const body = parseInput(CreateUserBody, await readJsonBody(event))
   const user = insertUser({ email: body.email, role: body.role, passwordHash: await hashPassword(body.password) })

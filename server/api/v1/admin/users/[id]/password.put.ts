@@ -5,6 +5,7 @@ import { setPasswordHash } from '../../../../../services/auth/users.ts'
 import { idParam } from '../../../../../services/schemas.ts'
 
 export default defineEventHandler(async (event) => {
+  parseNoQuery(event)
   const { id } = parseParams(event, idParam)
   requireMediaType(event, ['application/json'])
   const body = parseInput(SetPasswordBody, await readJsonBody(event))
