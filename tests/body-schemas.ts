@@ -40,7 +40,7 @@ export function stringFields(schema: z.ZodObject): string[] {
 }
 
 /** Fields whose text is never stored, so any character is allowed: passwords are only hashed. */
-export const NOT_STORED = new Set(['LoginBody.password', 'CreateUserBody.password'])
+export const NOT_STORED = new Set(['LoginBody.password', 'CreateUserBody.password', 'ChangePasswordBody.currentPassword', 'ChangePasswordBody.newPassword', 'SetPasswordBody.password'])
 
 /** A valid body for each schema (valid today: instants and days are in the past). */
 export const VALID: Record<string, Record<string, unknown>> = {
@@ -52,6 +52,8 @@ export const VALID: Record<string, Record<string, unknown>> = {
   LoginBody: { email: 'someone@example.org', password: 'a password of some length' },
   CreateUserBody: { email: 'ctrl-user@example.org', password: 'a long enough password', role: 'viewer' },
   CreateKeyBody: { name: 'ctrl key', role: 'viewer' },
+  ChangePasswordBody: { currentPassword: 'the current password', newPassword: 'a long enough password' },
+  SetPasswordBody: { password: 'a long enough password' },
 }
 
 /**

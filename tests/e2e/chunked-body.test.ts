@@ -8,10 +8,16 @@ import { ADMIN_KEY, usePortal } from './portal.ts'
 import { ROUTES } from './sweep.ts'
 import { spawnServer, type SpawnedServer } from './spawn-server.ts'
 
-const portal = await usePortal({ seed: { claims: 50, people: 1 } })
+const ADMIN = { email: 'chunked@example.com', password: 'chunked-admin-password-1' }
+const BOOTSTRAP = { NUXT_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, NUXT_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password }
+const portal = await usePortal({ seed: { claims: 50, people: 1 }, env: BOOTSTRAP })
 let server: SpawnedServer
+/** A signed-in session as well as the admin key: POST /api/auth/password takes only a session. */
+let cookie = ''
 beforeAll(async () => {
-  server = await spawnServer(portal.dbPath, { NUXT_JOB_SCHEDULE: 'off' })
+  server = await spawnServer(portal.dbPath, { NUXT_JOB_SCHEDULE: 'off', ...BOOTSTRAP })
+  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })
+  cookie = login.headers.getSetCookie().find(c => c.startsWith('nuxt-session='))!.split(';')[0]!
 })
 afterAll(() => server?.stop())
 
@@ -33,7 +39,7 @@ async function streamUntilAnswered(method: string, path: string, type: string, f
     const { status, body, sentBytes } = await new Promise<Omit<Outcome, 'reused'>>((resolve, reject) => {
       let sentBytes = 0
       let answered = false
-      const req = request(new URL(path, server.url), { agent, method, headers: { 'content-type': type, authorization: `Bearer ${ADMIN_KEY}`, ...framing } }, (res) => {
+      const req = request(new URL(path, server.url), { agent, method, headers: { 'content-type': type, authorization: `Bearer ${ADMIN_KEY}`, cookie, ...framing } }, (res) => {
         answered = true
         let body = ''
         res.setEncoding('utf8')

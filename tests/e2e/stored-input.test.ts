@@ -22,6 +22,8 @@ const ROUTE_OF: Record<string, { method: string, path: string, formats: Format[]
   CreateUserBody: { method: 'POST', path: '/api/v1/admin/users', formats: ['json'], batch: false },
   CreateKeyBody: { method: 'POST', path: '/api/v1/admin/keys', formats: ['json'], batch: false },
   LoginBody: { method: 'POST', path: '/api/auth/login', formats: ['json', 'form'], batch: false },
+  ChangePasswordBody: { method: 'POST', path: '/api/auth/password', formats: ['json'], batch: false },
+  SetPasswordBody: { method: 'PUT', path: '/api/v1/admin/users/1/password', formats: ['json'], batch: false },
 }
 const TYPES: Record<Format, string> = { json: 'application/json', ndjson: 'application/x-ndjson', csv: 'text/csv', form: 'application/x-www-form-urlencoded' }
 
