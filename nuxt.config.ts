@@ -42,11 +42,10 @@ export default defineNuxtConfig({
   },
   routeRules: {
     // Every response that is not a page (API, errors, /metrics, assets) may not run or frame
-    // anything; pages replace this with PAGE_CSP and their nonce.
-    '/**': { headers: { 'Content-Security-Policy': API_CSP } },
-    // Answers under /api can name patients; nothing may store them. Aggregate answers that name
-    // none replace this (server/utils/cache.ts).
-    '/api/**': { headers: { 'Cache-Control': 'no-store' } },
+    // anything; pages replace this with PAGE_CSP and their nonce. Pages and API answers can name
+    // patients, so nothing may store them: aggregate API answers that name none replace this
+    // (server/utils/cache.ts), and the app's hashed assets keep their own immutable caching.
+    '/**': { headers: { 'Content-Security-Policy': API_CSP, 'Cache-Control': 'no-store' } },
   },
   typescript: { strict: true },
   // Every value here can be set from the environment as NUXT_<NAME> (NUXT_DATABASE_PATH, ...).

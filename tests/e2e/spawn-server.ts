@@ -1,6 +1,7 @@
 // A second portal process on the same database (for multi-process tests): @nuxt/test-utils starts
 // one server per file, so this one is the built .output started directly, on Node 24.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { request } from 'node:https'
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 import { ADMIN_KEY, TEST_RATE_LIMITS } from './portal.ts'
@@ -31,12 +32,14 @@ export async function spawnServer(dbPath: string, env: Record<string, string>): 
   let output = ''
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
-  const url = `http://127.0.0.1:${port}`
+  // With NITRO_SSL_CERT and NITRO_SSL_KEY the server speaks https only (and its certificate is the test's own).
+  const tls = Boolean(env.NITRO_SSL_CERT)
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the second server exited: ${output}`)
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break
+      if (tls ? (await httpsGet(`${url}/healthz`)).status === 200 : (await fetch(`${url}/healthz`)).ok) break
     }
     catch {}
     if (Date.now() > deadline) throw new Error(`the second server did not start: ${output}`)
@@ -52,4 +55,18 @@ export async function spawnServer(dbPath: string, env: Record<string, string>): 
       await exited
     },
   }
+}
+
+/** A GET over https that accepts the test's self-signed certificate (fetch cannot be told to). */
+export function httpsGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, body: string }> {
+  return new Promise((done, fail) => {
+    const req = request(url, { headers, rejectUnauthorized: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => { body += chunk })
+      res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body }))
+    })
+    req.on('error', fail)
+    req.end()
+  })
 }
