@@ -60,7 +60,7 @@ export async function spawnServer(dbPath: string, env: Record<string, string>): 
 /** A GET over https that accepts the test's self-signed certificate (fetch cannot be told to). */
 export function httpsGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, body: string }> {
   return new Promise((done, fail) => {
-    const req = request(url, { headers, rejectUnauthorized: false }, (res) => {
+    const req = request(url, { headers, rejectUnauthorized: false, agent: false }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk) => { body += chunk })
