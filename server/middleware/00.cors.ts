@@ -1,10 +1,10 @@
 // CORS for /api/v1, closed unless NUXT_CORS_ORIGINS lists origins: a listed origin gets the CORS headers and its preflight answered here, before auth (a preflight carries no credentials); any other origin gets none.
-import type { H3Event } from 'h3'
+import type { H3CorsOptions, H3Event } from 'h3'
 import { parseCorsOrigins } from '../services/http/cors-origins.ts'
 
 // Keys travel in Authorization, which a cross-origin page must send itself; the session cookie is
 // the dashboard's own (SameSite=Lax) and is never accepted cross-origin: no Allow-Credentials.
-const OPTIONS = {
+const OPTIONS: H3CorsOptions = {
   methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
   allowHeaders: ['authorization', 'content-type', 'if-none-match', 'cache-control', 'x-request-id'],
   exposeHeaders: ['etag', 'x-request-id', 'x-cache', 'server-timing', 'location', 'link', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
@@ -31,7 +31,7 @@ export default defineEventHandler((event) => {
   const origins = allowedOrigins(event)
   if (!origins.includes(origin)) return
   // h3 leaves Max-Age out: a browser may reuse this preflight's answer for 10 minutes.
-  if (isPreflightRequest(event)) setResponseHeader(event, 'Access-Control-Max-Age', '600')
+  if (isPreflightRequest(event)) setResponseHeader(event, 'Access-Control-Max-Age', 600)
   // Answers a preflight (204, which ends the request) or adds the headers to the actual request.
   handleCors(event, { ...OPTIONS, origin: origins })
 })

@@ -63,7 +63,7 @@ const probes: Probe[] = [
 ]
 
 async function send(probe: Probe) {
-  const headers = { origin: 'https://evil.example', 'x-forwarded-proto': 'https', ...probe.headers }
+  const headers: Record<string, string> = { origin: 'https://evil.example', 'x-forwarded-proto': 'https', ...probe.headers }
   if (headers.cookie === 'SESSION') headers.cookie = session
   const res = await fetch(probe.path === 'ASSET' ? asset : probe.path, { method: probe.method ?? 'GET', redirect: 'manual', headers })
   return { res, body: await res.text() }
