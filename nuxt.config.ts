@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { bundleJobWorker } from './server/services/jobs/bundle-worker.ts'
 import { DEFAULT_SCHEDULE } from './server/services/jobs/schedule.ts'
+import { API_CSP, PAGE_CSP } from './server/services/http/content-security-policy.ts'
 
 // The portal keeps pages/, components/ and composables/ at the top level (DESIGN.md), so the
 // source directory is the root rather than Nuxt 4's default app/.
@@ -9,8 +10,43 @@ export default defineNuxtConfig({
   srcDir: '.',
   devtools: { enabled: false },
   telemetry: false,
-  // Sign-in for the dashboard: sealed cookie sessions and scrypt password hashes.
-  modules: ['nuxt-auth-utils'],
+  // Sign-in for the dashboard: sealed cookie sessions and scrypt password hashes. Security headers
+  // (CSP with a per-response nonce, nosniff, Referrer-Policy, framing) through nuxt-security.
+  modules: ['nuxt-auth-utils', 'nuxt-security'],
+  security: {
+    headers: {
+      // Pages: scripts only with this response's nonce (Nuxt's inline payload and entry) or loaded by
+      // them ('strict-dynamic': the chunks and chart.js); no 'unsafe-eval' anywhere.
+      contentSecurityPolicy: PAGE_CSP,
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'no-referrer',
+      // Sent only over TLS, by server/plugins/strict-transport-security.ts: nuxt-security would send
+      // it on every response, plain http included.
+      strictTransportSecurity: false,
+    },
+    // Off because the portal does these itself, with the behaviour its API contract promises:
+    // body limits per route with 413 (server/utils/body.ts); its rate limits per key, session and
+    // address, shared through Redis (server/middleware/rate-limit.ts); CORS only for /api/v1 and
+    // before auth, so a preflight is answered (server/middleware/00.cors.ts: module handlers run
+    // after server/middleware/, where auth would refuse the preflight with 401); an origin check
+    // on cookie writes instead of CSRF tokens (server/middleware/auth.ts). The XSS validator
+    // refuses any query or body that merely looks like HTML, with its own 400 shape: the API
+    // stores text as data and Vue escapes it on output.
+    requestSizeLimiter: false,
+    rateLimiter: false,
+    corsHandler: false,
+    xssValidator: false,
+    csrf: false,
+    // Keep the client's console calls: the module would strip them from the build.
+    removeLoggers: false,
+  },
+  routeRules: {
+    // Every response that is not a page (API, errors, /metrics, assets) may not run or frame
+    // anything; pages replace this with PAGE_CSP and their nonce. Pages and API answers can name
+    // patients, so nothing may store them: aggregate API answers that name none replace this
+    // (server/utils/cache.ts), and the app's hashed assets keep their own immutable caching.
+    '/**': { headers: { 'Content-Security-Policy': API_CSP, 'Cache-Control': 'no-store' } },
+  },
   typescript: { strict: true },
   // Every value here can be set from the environment as NUXT_<NAME> (NUXT_DATABASE_PATH, ...).
   runtimeConfig: {
@@ -44,6 +80,14 @@ export default defineNuxtConfig({
     // Benchmark fixture only (server/plugins/bench-routes.ts): off, and unreachable, unless set.
     benchRoutes: false,
     benchStaticFile: '',
+    // Edges a hostile client reaches (server/middleware/00.cors.ts, rate-limit.ts): origins allowed
+    // to call /api/v1 from a browser (comma-separated, none by default); requests a minute per key
+    // or signed-in user, and per client address without credentials (0 turns a limit off); whether
+    // X-Forwarded-For / X-Forwarded-Proto from a reverse proxy are believed.
+    corsOrigins: '',
+    rateLimitPerMinute: 1200,
+    rateLimitAnonPerMinute: 120,
+    trustProxy: false,
   },
   nitro: {
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.

@@ -7,7 +7,7 @@ import { userOfSession } from '../services/auth/users.ts'
 import { isCrossSite } from '../utils/origin.ts'
 
 export default defineEventHandler(async (event) => {
-  // event.path is what the router matches (01.canonical-path has made sure it is also what was sent).
+  // event.path is what the router matches (00.canonical-path has made sure it is also what was sent).
   const need = requiredRole(event.method, targetPath(event.path))
   if (!need) return
   // Node's header, not h3's getRequestHeader (which copies every header of the request first).
@@ -15,11 +15,14 @@ export default defineEventHandler(async (event) => {
   const cookie = !key && hasSessionCookie(event)
   const principal = key ? verifyApiKey(key) : cookie ? await sessionPrincipal(event) : undefined
   if (!principal) {
+    // Refused requests count too (against the address), or guessing keys would be unlimited.
+    await countRequest(event, undefined)
     setResponseHeader(event, 'WWW-Authenticate', 'Bearer realm="api"')
     const message = key ? 'Unknown or revoked API key' : cookie ? 'Your session has ended; sign in again' : 'An API key is required (Authorization: Bearer <key>) or a signed-in session'
     throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message })
   }
   if (!roleAllows(principal.role, need)) {
+    await countRequest(event, principal)
     throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: `This needs the ${need} role; the ${principal.kind === 'key' ? 'key' : 'user'} has ${principal.role}` })
   }
   // A cookie travels with requests other sites make; a write must come from this origin.

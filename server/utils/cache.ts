@@ -1,11 +1,18 @@
 // HTTP glue for cached GETs: X-Cache, ETag, Cache-Control, 304 on a matching If-None-Match, and
 // the cache status for Server-Timing. Responses need credentials, so nothing shared may keep them
-// (`private`), and `no-cache` makes a browser revalidate each time: a write is visible at once,
-// and an unchanged answer costs a 304 with no body.
+// (`private`). An answer that names patients is `no-store`: no browser or disk keeps it (a shared
+// workstation, a stolen laptop), though an API client may still send If-None-Match and get a 304.
+// Aggregates are `no-cache`: a browser keeps them but revalidates each time, so a write is
+// visible at once, and an unchanged answer costs a 304 with no body.
 import type { H3Event } from 'h3'
-import { cached, CLAIMS_DATA, HEALTH_DATA, invalidate, type CachedOptions, type CacheResult, type Namespace } from '../services/cache/index.ts'
+import { AGGREGATE_ONLY, cached, CLAIMS_DATA, HEALTH_DATA, invalidate, type CachedOptions, type CacheResult, type Namespace } from '../services/cache/index.ts'
 
-const CACHE_CONTROL = 'private, no-cache'
+export const PATIENT_CACHE_CONTROL = 'private, no-store'
+export const AGGREGATE_CACHE_CONTROL = 'private, no-cache'
+
+export function cacheControlOf(namespace: Namespace): string {
+  return AGGREGATE_ONLY.includes(namespace) ? AGGREGATE_CACHE_CONTROL : PATIENT_CACHE_CONTROL
+}
 
 /**
  * Looks the answer up in the cache (computing it on a miss) and notes the status for Server-Timing.
@@ -19,10 +26,10 @@ export async function cachedResult<T>(event: H3Event, namespace: Namespace, inpu
 }
 
 /** Sends a cached answer: its JSON body, or a 304 when the client already has it. */
-export function sendCached(event: H3Event, result: CacheResult<unknown>): string | Promise<void> {
+export function sendCached(event: H3Event, namespace: Namespace, result: CacheResult<unknown>): string | Promise<void> {
   setResponseHeader(event, 'X-Cache', result.status)
   setResponseHeader(event, 'ETag', result.etag)
-  setResponseHeader(event, 'Cache-Control', CACHE_CONTROL)
+  setResponseHeader(event, 'Cache-Control', cacheControlOf(namespace))
   // Straight from Node's headers: h3's getRequestHeader copies every header of the request first.
   if (etagMatches(event.node.req.headers['if-none-match'], result.etag)) {
     setResponseStatus(event, 304, 'Not Modified')
@@ -34,7 +41,7 @@ export function sendCached(event: H3Event, result: CacheResult<unknown>): string
 
 /** The whole of a cached GET: look up, then send. */
 export async function respondCached<T>(event: H3Event, namespace: Namespace, input: unknown, compute: () => T | Promise<T>) {
-  return sendCached(event, await cachedResult(event, namespace, input, compute))
+  return sendCached(event, namespace, await cachedResult(event, namespace, input, compute))
 }
 
 /** If-None-Match holds `*` or a list of (possibly weak) ETags. */

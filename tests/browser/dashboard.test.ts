@@ -267,6 +267,23 @@ describe('at 390 px wide', () => {
   })
 })
 
+describe('under the Content-Security-Policy', () => {
+  const pages = ['/', '/claims', '/claims/1', '/denials', '/health', '/correlations', '/admin/health', '/admin/routes', '/admin/cache', '/admin/queries', '/admin/indexes', '/admin/jobs', '/admin/alerts', '/admin/users']
+  it.each(pages)('%s renders with a nonce policy, no unsafe-eval, and no violation reported', async (path) => {
+    admin.violations.length = 0
+    const response = await admin.page.goto(path, { waitUntil: 'networkidle' })
+    const csp = response!.headers()['content-security-policy'] ?? ''
+    expect(csp).toMatch(/script-src [^;]*'nonce-[\w+/=]+'/)
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).not.toContain('unsafe-eval')
+    await admin.page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
+    // A page with charts draws them: chart.js works without eval.
+    if (await admin.page.locator('canvas').count() > 0) expect((await canvasInk(admin.page, 1)).some(ink => ink > 500)).toBe(true)
+    expect(admin.violations).toEqual([])
+    expect(admin.errors.filter(e => !e.includes('status of 404'))).toEqual([])
+  })
+})
+
 describe('sign-out', () => {
   it('ends the session: pages go back to /login and the API answers 401', async () => {
     await visit(admin.page, '/')

@@ -78,6 +78,9 @@ export async function startPortal(): Promise<Portal> {
       NUXT_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       NUXT_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       NUXT_SESSION_PASSWORD: randomBytes(32).toString('hex'),
+      // One address loads every page many times over; the limits have their own e2e test.
+      NUXT_RATE_LIMIT_PER_MINUTE: '1000000',
+      NUXT_RATE_LIMIT_ANON_PER_MINUTE: '1000000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -111,6 +114,8 @@ export interface Session {
   page: Page
   /** Console errors and uncaught exceptions seen so far. */
   errors: string[]
+  /** Content-Security-Policy refusals seen so far (also in `errors`). */
+  violations: string[]
   /** Paths of the scripts loaded since the last visit(). */
   scripts: Set<string>
 }
@@ -120,12 +125,23 @@ export async function openSession(portal: Portal, viewport = DESKTOP): Promise<S
   const context = await portal.browser.newContext({ viewport, baseURL: portal.url })
   const page = await context.newPage()
   const errors: string[] = []
+  const violations: string[] = []
   const scripts = new Set<string>()
   page.on('request', (req) => { if (req.resourceType() === 'script') scripts.add(new URL(req.url()).pathname) })
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`${page.url()}: ${msg.text()}`) })
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return
+    errors.push(`${page.url()}: ${msg.text()}`)
+    if (/CSP violation|Content Security Policy/i.test(msg.text())) violations.push(`${page.url()}: ${msg.text()}`)
+  })
   page.on('pageerror', (err) => { errors.push(`${page.url()}: ${err.message}`) })
   page.on('dialog', dialog => void dialog.accept())
-  return { context, page, errors, scripts }
+  // Chromium logs a CSP refusal as a console error too; this names the directive and what it blocked.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`)
+    })
+  })
+  return { context, page, errors, violations, scripts }
 }
 
 /** Resolves once Vue has hydrated the page: it keeps the app on its container then. */

@@ -13,6 +13,13 @@ const ROOT = resolve(import.meta.dirname, '../..')
 
 export const ADMIN_KEY = 'ap_e2e-bootstrap-admin-key-0123456789abcdef'
 
+/**
+ * Tests drive one server with one admin key far faster than a client may (the hostile-input sweep
+ * sends thousands of requests a minute), so their limits are high unless a test sets its own
+ * (tests/e2e/rate-limit.test.ts).
+ */
+export const TEST_RATE_LIMITS = { NUXT_RATE_LIMIT_PER_MINUTE: '1000000', NUXT_RATE_LIMIT_ANON_PER_MINUTE: '1000000' }
+
 export interface Portal {
   dbPath: string
   keys: { viewer: string, operator: string, admin: string }
@@ -40,6 +47,7 @@ export async function usePortal(options: { seed?: Partial<SeedOptions>, env?: Re
       NUXT_DATABASE_PATH: dbPath,
       NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
       NUXT_SEED_DEMO: 'false',
+      ...TEST_RATE_LIMITS,
       ...options.env,
     },
   })

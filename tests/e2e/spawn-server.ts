@@ -1,9 +1,10 @@
 // A second portal process on the same database (for multi-process tests): @nuxt/test-utils starts
 // one server per file, so this one is the built .output started directly, on Node 24.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { request } from 'node:https'
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
-import { ADMIN_KEY } from './portal.ts'
+import { ADMIN_KEY, TEST_RATE_LIMITS } from './portal.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -24,7 +25,7 @@ export interface SpawnedServer {
 function start(port: number, dbPath: string, env: Record<string, string>): { child: ChildProcess, output: () => string } {
   const child: ChildProcess = spawn(resolve(ROOT, 'node_modules/.bin/node'), [resolve(ROOT, '.output/server/index.mjs')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', ...TEST_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -47,12 +48,14 @@ export async function serverExit(dbPath: string, env: Record<string, string>, ti
 export async function spawnServer(dbPath: string, env: Record<string, string>): Promise<SpawnedServer> {
   const port = await freePort()
   const { child, output: log } = start(port, dbPath, env)
-  const url = `http://127.0.0.1:${port}`
+  // With NITRO_SSL_CERT and NITRO_SSL_KEY the server speaks https only (and its certificate is the test's own).
+  const tls = Boolean(env.NITRO_SSL_CERT)
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the second server exited: ${log()}`)
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break
+      if (tls ? (await httpsGet(`${url}/healthz`)).status === 200 : (await fetch(`${url}/healthz`)).ok) break
     }
     catch {}
     if (Date.now() > deadline) throw new Error(`the second server did not start: ${log()}`)
@@ -68,4 +71,18 @@ export async function spawnServer(dbPath: string, env: Record<string, string>): 
       await exited
     },
   }
+}
+
+/** A GET over https that accepts the test's self-signed certificate (fetch cannot be told to). */
+export function httpsGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, body: string }> {
+  return new Promise((done, fail) => {
+    const req = request(url, { headers, rejectUnauthorized: false, agent: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => { body += chunk })
+      res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body }))
+    })
+    req.on('error', fail)
+    req.end()
+  })
 }

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { etagMatches, wantsRevalidation } from '../../server/utils/cache.ts'
+import { NAMESPACE_NAMES } from '../../server/services/cache/index.ts'
+import { cacheControlOf, etagMatches, wantsRevalidation } from '../../server/utils/cache.ts'
+
+describe('cacheControlOf (what a browser may keep)', () => {
+  it('is no-store for every namespace whose answers name patients, no-cache only for the aggregates', () => {
+    const byNamespace = Object.fromEntries(NAMESPACE_NAMES.map(ns => [ns, cacheControlOf(ns)]))
+    expect(byNamespace).toEqual({
+      'claims:list': 'private, no-store',
+      'claims:item': 'private, no-store',
+      'claims:metrics': 'private, no-cache',
+      'claims:denial-patterns': 'private, no-cache',
+      'providers:list': 'private, no-cache',
+      'providers:item': 'private, no-cache',
+      'correlations': 'private, no-store',
+      'health:summary': 'private, no-store',
+    })
+  })
+})
 
 describe('etagMatches (If-None-Match)', () => {
   const etag = '"abc123"'

@@ -17,7 +17,7 @@ import { entryKey, etagOf } from './keys.ts'
 import { CACHE_VERSION, NAMESPACES, type Namespace } from './namespaces.ts'
 import { countersOf } from './stats.ts'
 
-export { CACHE_VERSION, CLAIMS_DATA, HEALTH_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
+export { AGGREGATE_ONLY, CACHE_VERSION, CLAIMS_DATA, HEALTH_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
 export { cacheStats, type CacheStats } from './report.ts'
 
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE'
@@ -69,6 +69,8 @@ interface Layer {
 
 interface State {
   local: Storage
+  /** Prefix of every Redis key (CacheOptions.prefix). */
+  prefix: string
   /** The LRU behind `local`: read directly on the request path (no promise, no key normalising; our keys are already normal). */
   lru: LRUCache<string, object>
   redis?: RedisBackend
@@ -85,6 +87,7 @@ function createState(options: CacheOptions): State {
   const { storage, lru } = lruStorage(options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES)
   return {
     local: storage,
+    prefix: options.prefix || 'portal',
     lru,
     redis: options.redisUrl ? new RedisBackend(options.redisUrl, options.prefix || 'portal') : undefined,
     localGenerations: new Map(),
@@ -119,6 +122,11 @@ export async function liveKeys(namespace: string): Promise<number> {
   catch {
     return 0
   }
+}
+
+/** The cache's Redis and its key prefix, for other state every process must share (the rate-limit counters). */
+export function sharedRedis(): { backend: RedisBackend, prefix: string } | undefined {
+  return state.redis ? { backend: state.redis, prefix: state.prefix } : undefined
 }
 
 export function redisStatus(): { connected: boolean, errors: number, pendingInvalidations: number } | undefined {

@@ -53,6 +53,12 @@ export const HEALTH_DATA: Record<'health' | 'intakes' | 'correlations', Namespac
   correlations: ['correlations'],
 }
 
+/**
+ * Answers that name no patient (no patientRef, no personId): sums over claims, and providers. A
+ * browser may keep these (and revalidate); every other answer is sent `no-store`.
+ */
+export const AGGREGATE_ONLY: readonly Namespace[] = ['claims:metrics', 'claims:denial-patterns', 'providers:list', 'providers:item']
+
 export function isNamespace(name: string): name is Namespace {
   return Object.hasOwn(NAMESPACES, name)
 }

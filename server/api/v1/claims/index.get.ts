@@ -16,5 +16,5 @@ export default defineEventHandler(async (event) => {
     next.searchParams.set('cursor', nextCursor)
     setResponseHeader(event, 'Link', `<${next.pathname}${next.search}>; rel="next"`)
   }
-  return sendCached(event, result)
+  return sendCached(event, 'claims:list', result)
 })
