@@ -2,6 +2,7 @@
 // hashPassword: this module stays free of Nitro so scripts and unit tests can use it) and a role.
 // "Revoking" a user disables it: the row stays so the audit log's `user:N` keeps a name.
 import type { Role } from '../../database/schema.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
 import { defineQuery } from '../query/index.ts'
 
 export interface User {
@@ -59,10 +60,12 @@ const disable = defineQuery<{ id: number, at: number }, UserRow>('users.disable'
      AND (role <> 'admin' OR (SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL) > 1)
    RETURNING ${COLUMNS}`)
 
-/** Creates a user; undefined when the email is taken. */
-export function insertUser(input: { email: string, passwordHash: string, role: Role }): User | undefined {
-  const row = insert.get({ ...input, email: normalizeEmail(input.email) })
-  return row ? toUser(row) : undefined
+/** Creates a user; undefined when the email is taken. `audit` is recorded with the insert. */
+export function insertUser(input: { email: string, passwordHash: string, role: Role }, audit?: AuditOf<User>): User | undefined {
+  return auditedTransaction(() => {
+    const row = insert.get({ ...input, email: normalizeEmail(input.email) })
+    return row ? toUser(row) : undefined
+  }, audit)
 }
 
 /** The user and its hash, for sign-in only. */
@@ -93,9 +96,13 @@ export function hasActiveAdminUser(): boolean {
 
 export type DisableResult = { ok: true, user: User } | { ok: false, reason: 'not-found' | 'already-disabled' | 'last-admin' }
 
-export function disableUser(id: number, now: number = Date.now()): DisableResult {
-  const row = disable.get({ id, at: now })
-  if (row) return { ok: true, user: toUser(row) }
+/** Disables an active user; `audit` is recorded with the update. */
+export function disableUser(id: number, now: number = Date.now(), audit?: AuditOf<User>): DisableResult {
+  const user = auditedTransaction(() => {
+    const row = disable.get({ id, at: now })
+    return row ? toUser(row) : undefined
+  }, audit)
+  if (user) return { ok: true, user }
   const existing = byId.get({ id })
   if (!existing) return { ok: false, reason: 'not-found' }
   return { ok: false, reason: existing.disabledAt !== null ? 'already-disabled' : 'last-admin' }

@@ -3,6 +3,7 @@
 // to queued with a growing delay until maxAttempts; a run cut off by a restart (still 'running'
 // when the process starts) is queued again rather than lost.
 import type { JobStatus } from '../../database/schema.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery } from '../query/index.ts'
 
@@ -113,12 +114,15 @@ function payloadText(payload: Record<string, unknown> | undefined): string | nul
   return JSON.stringify(Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))))
 }
 
-export function enqueueJob(task: JobTask, payload?: Record<string, unknown>, options: { maxAttempts?: number, now?: number } = {}): Job {
+/** Queues a run (or answers the identical one still waiting); `audit` is recorded in the same transaction. */
+export function enqueueJob(task: JobTask, payload?: Record<string, unknown>, options: { maxAttempts?: number, now?: number, audit?: AuditOf<Job> } = {}): Job {
   const text = payloadText(payload)
-  const waiting = queuedSame.get({ task, payload: text })
-  if (waiting) return view(waiting)
-  const now = options.now ?? Date.now()
-  return view(insert.get({ task, payload: text, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, runAfter: now, now })!)
+  return auditedTransaction(() => {
+    const waiting = queuedSame.get({ task, payload: text })
+    if (waiting) return view(waiting)
+    const now = options.now ?? Date.now()
+    return view(insert.get({ task, payload: text, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, runAfter: now, now })!)
+  }, options.audit)
 }
 
 export interface ClaimedJob {

@@ -4,8 +4,8 @@ import { ingestPoints, MAX_POINTS_BYTES } from '../../../services/health/ingest-
 export default defineEventHandler(async (event) => {
   const format = requireMediaType(event, BATCH_FORMATS)
   const body = await readLimitedText(event, MAX_POINTS_BYTES)
-  const { changedPersonIds, ...result } = withIngestErrors(() => ingestPoints(body, format))
+  const { changedPersonIds, ...result } = withIngestErrors(() => ingestPoints(body, format,
+    auditAs(event, 'health.ingest', ({ changedPersonIds: _, ...counts }) => ({ target: null, detail: counts }))))
   await healthChanged('health', changedPersonIds)
-  audit(event, 'health.ingest', null, { ...result })
   return result
 })
