@@ -7,7 +7,7 @@ import { auditedTransaction, type AuditOf } from '../audit.ts'
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery } from '../query/index.ts'
 
-export const JOB_TASKS = ['correlations.recompute', 'rollups.check', 'integrity.check', 'db.optimize'] as const
+export const JOB_TASKS = ['correlations.recompute', 'rollups.check', 'integrity.check', 'db.optimize', 'jobs.retention'] as const
 export type JobTask = (typeof JOB_TASKS)[number]
 
 export const DEFAULT_MAX_ATTEMPTS = 3
@@ -166,6 +166,15 @@ export function requeueInterruptedJobs(now: number = Date.now()): number {
 export function getJob(id: number): Job | undefined {
   const row = byId.get({ id })
   return row ? view(row) : undefined
+}
+
+/**
+ * A job as a non-admin sees it: its state, timings and error, but no payload and no result
+ * (a payload can name a person, a result list people), only the progress of a running one.
+ */
+export function jobWithoutPersonalData(job: Job): Job {
+  const progress = job.status === 'running' ? job.result?.progress : undefined
+  return { ...job, payload: null, result: progress ? { progress } : null }
 }
 
 export function lastQueuedAt(task: JobTask): number | null {
