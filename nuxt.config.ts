@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { bundleJobWorker } from './server/services/jobs/bundle-worker.ts'
+import { DEFAULT_RETENTION_JOBS_DAYS } from './server/services/jobs/retention.ts'
 import { DEFAULT_SCHEDULE } from './server/services/jobs/schedule.ts'
 import { API_CSP, PAGE_CSP } from './server/services/http/content-security-policy.ts'
 
@@ -77,6 +78,8 @@ export default defineNuxtConfig({
     jobPollMs: 1000,
     jobRetryBaseMs: 5000,
     jobTimeoutMs: 30 * 60 * 1000,
+    // Finished job runs (whose payloads and results can name a person) are deleted after this many days.
+    retentionJobsDays: DEFAULT_RETENTION_JOBS_DAYS,
     // Benchmark fixture only (server/plugins/bench-routes.ts): off, and unreachable, unless set.
     benchRoutes: false,
     benchStaticFile: '',

@@ -7,8 +7,9 @@ export default defineNuxtRouteMiddleware((to) => {
   if (to.path === '/api' || to.path.startsWith('/api/')) {
     return abortNavigation(createError({ statusCode: 404, statusMessage: 'Not Found', message: `No API route ${to.path}` }))
   }
-  // No page at this path: Nuxt answers its 404, signed in or not (a sign-in would not help).
-  if (to.matched.length === 0) return
+  // No page at this path (the catch-all pages/[...unmatched].vue): a 404, signed in or not (a
+  // sign-in would not help).
+  if (to.matched.length === 0 || to.meta.unmatched) return
   const { loggedIn, user } = useUserSession()
   if (to.path === '/login') {
     return loggedIn.value ? navigateTo(safeRedirect(to.query.redirect)) : undefined

@@ -308,7 +308,11 @@ export const auditLog = sqliteTable('audit_log', {
   target: text('target'),
   detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
 }, t => [
+  // GET /admin/audit walks these newest first; the rowid (id) rides at the end of each, so the
+  // keyset (at, id) and its ORDER BY are served without a sort.
   index('idx_audit_at').on(t.at),
+  index('idx_audit_actor_at').on(t.actor, t.at),
+  index('idx_audit_action_at').on(t.action, t.at),
 ])
 
 export type Provider = typeof providers.$inferSelect

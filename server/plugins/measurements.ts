@@ -7,10 +7,8 @@ import { startProcessSampler, stopProcessSampler } from '../services/monitoring/
 import { observeQuery, observeRequest } from '../services/monitoring/prometheus.ts'
 import { addQueryTime, runInRequest, type RequestMeasure } from '../services/monitoring/request-context.ts'
 import { configureRequestStats, recordRequest } from '../services/monitoring/requests.ts'
+import { routeLabel } from '../services/monitoring/route-label.ts'
 import { serverTiming } from '../services/monitoring/server-timing.ts'
-
-/** Requests that matched no route (or were answered by a middleware before routing, e.g. a 401). */
-const UNMATCHED = '(unmatched)'
 
 export default defineNitroPlugin((nitroApp) => {
   const config = useRuntimeConfig()
@@ -27,19 +25,22 @@ export default defineNitroPlugin((nitroApp) => {
 
   // Routes are matched after the middleware: a request a middleware answered (401, 403) gets its
   // template from the router here, off the response path.
-  const resolveRoute = async (path: string): Promise<string> => {
+  const resolveRoute = async (path: string): Promise<string | undefined> => {
     const found = await nitroApp.router.handler.__resolve__?.(path)
-    return found?.route ?? UNMATCHED
+    return found?.route
   }
 
+  // Labels are route templates or the fixed (unmatched): never the path (route-label.ts).
   const record = (event: H3Event, measure: RequestMeasure, status: number, ms: number) => {
-    const finish = (route: string) => {
+    const path = event.path
+    const finish = (template: string | undefined) => {
+      const route = routeLabel(template, status, path)
       recordRequest(event.method, route, status, ms, { dbMs: measure.dbMs, requestId: event.context.requestId ?? '' })
       observeRequest(event.method, route, status, ms)
     }
     const matched = event.context.matchedRoute?.path
     if (matched) finish(matched)
-    else resolveRoute(event.path).then(finish, () => finish(UNMATCHED))
+    else resolveRoute(path).then(finish, () => finish(undefined))
   }
 
   // The whole h3 handler (middleware included) runs inside the request's AsyncLocalStorage

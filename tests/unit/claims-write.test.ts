@@ -133,9 +133,9 @@ describe('patch', () => {
   it('follows the allowed transitions and keeps the rollup in step', () => {
     ingestClaims(JSON.stringify([claim(50, { status: 'submitted', paidCents: 0 })]), 'application/json')
     const id = idOf('E-50')
-    expect(patchClaim(id, { status: 'denied', denialReason: 'CO-50' })).toMatchObject({ status: 'denied', denialReason: 'CO-50' })
-    expect(patchClaim(id, { status: 'appealed' })).toMatchObject({ status: 'appealed', denialReason: null })
-    expect(patchClaim(id, { status: 'paid', paidCents: 9000 })).toMatchObject({ status: 'paid', paidCents: 9000 })
+    expect(patchClaim(id, { status: 'denied', denialReason: 'CO-50' })?.claim).toMatchObject({ status: 'denied', denialReason: 'CO-50' })
+    expect(patchClaim(id, { status: 'appealed' })?.claim).toMatchObject({ status: 'appealed', denialReason: null })
+    expect(patchClaim(id, { status: 'paid', paidCents: 9000 })?.claim).toMatchObject({ status: 'paid', paidCents: 9000 })
     expectRollupConsistent()
   })
 

@@ -4,7 +4,7 @@
 import { loginLimiter } from '../../services/auth/login-limiter.ts'
 import { ChangePasswordBody } from '../../services/auth/schemas.ts'
 import { setPasswordHash, userForLogin, userOfSession } from '../../services/auth/users.ts'
-import { recordAudit } from '../../services/audit.ts'
+import { recordAudit, type AuditEntry } from '../../services/audit.ts'
 
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
@@ -25,9 +25,9 @@ export default defineEventHandler(async (event) => {
     recordAudit(`user:${user.id}`, 'auth.password.failed', `user:${user.id}`)
     throw invalidInput([{ path: 'currentPassword', message: 'is not your current password' }])
   }
-  const result = setPasswordHash(user.id, await hashPassword(body.newPassword))
+  const change = (): AuditEntry => ({ actor: `user:${user.id}`, action: 'auth.password.change', target: `user:${user.id}` })
+  const result = setPasswordHash(user.id, await hashPassword(body.newPassword), Date.now(), change)
   if (!result.ok) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Your session has ended; sign in again' })
   await startSession(event, result.user)
-  recordAudit(`user:${user.id}`, 'auth.password.change', `user:${user.id}`)
   return { user: { id: user.id, email: user.email, role: user.role } }
 })

@@ -7,6 +7,7 @@
 import { hash, randomBytes } from 'node:crypto'
 import { connectionGeneration } from '../../database/client.ts'
 import type { Role } from '../../database/schema.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
 import { defineQuery } from '../query/index.ts'
 
 export const KEY_PREFIX = 'ap_'
@@ -59,12 +60,14 @@ const touch = defineQuery<{ id: number, at: number }, never>('apiKeys.touch',
 const revoke = defineQuery<{ id: number, at: number }, never>('apiKeys.revoke',
   'UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL')
 
-/** Creates a key for `role` and returns it; the caller shows it once. */
-export function createApiKey(name: string, role: Role, key: string = generateKey()): CreatedKey {
+/** Creates a key for `role` and returns it; the caller shows it once. `audit` is recorded with the insert. */
+export function createApiKey(name: string, role: Role, key: string = generateKey(), audit?: AuditOf<CreatedKey>): CreatedKey {
   // Kept in clear to tell keys apart; of a key the operator chose (no `ap_`), fewer characters.
   const prefix = key.startsWith(KEY_PREFIX) ? key.slice(0, KEY_PREFIX.length + 6) : key.slice(0, 4)
-  const row = insertKey.get({ name, prefix, keyHash: hashKey(key), role })!
-  return { id: row.id, name, role, prefix, key }
+  return auditedTransaction(() => {
+    const row = insertKey.get({ name, prefix, keyHash: hashKey(key), role })!
+    return { id: row.id, name, role, prefix, key }
+  }, audit)
 }
 
 /**
@@ -117,11 +120,12 @@ export function verifyApiKey(key: string, now: number = Date.now()): Principal |
   return { ...principal }
 }
 
-export function revokeApiKey(id: number, now: number = Date.now()): boolean {
+/** Revokes an active key (false when there is none); `audit` is recorded with the update. */
+export function revokeApiKey(id: number, now: number = Date.now(), audit?: AuditOf<number>): boolean {
   for (const [keyHash, entry] of memo) {
     if (entry.principal.id === id) memo.delete(keyHash)
   }
-  return revoke.run({ id, at: now }).changes === 1
+  return auditedTransaction(() => (revoke.run({ id, at: now }).changes === 1 ? id : undefined), audit) !== undefined
 }
 
 const activeAdmins = defineQuery<Record<string, never>, { n: number }>('apiKeys.activeAdmins',

@@ -4,7 +4,8 @@
 // Disabling a user or changing a password ends the user's sessions (sessions.ts) in the same
 // transaction, so no cookie sealed before the change is honoured after it.
 import type { Role } from '../../database/schema.ts'
-import { defineQuery, inTransaction } from '../query/index.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
+import { defineQuery } from '../query/index.ts'
 import { liveSessionUser, revokeUserSessions } from './sessions.ts'
 
 export interface User {
@@ -65,10 +66,12 @@ const disable = defineQuery<{ id: number, at: number }, UserRow>('users.disable'
 const setHash = defineQuery<{ id: number, passwordHash: string }, UserRow>('users.setPassword',
   `UPDATE users SET password_hash = @passwordHash WHERE id = @id AND disabled_at IS NULL RETURNING ${COLUMNS}`)
 
-/** Creates a user; undefined when the email is taken. */
-export function insertUser(input: { email: string, passwordHash: string, role: Role }): User | undefined {
-  const row = insert.get({ ...input, email: normalizeEmail(input.email) })
-  return row ? toUser(row) : undefined
+/** Creates a user; undefined when the email is taken. `audit` is recorded with the insert. */
+export function insertUser(input: { email: string, passwordHash: string, role: Role }, audit?: AuditOf<User>): User | undefined {
+  return auditedTransaction(() => {
+    const row = insert.get({ ...input, email: normalizeEmail(input.email) })
+    return row ? toUser(row) : undefined
+  }, audit)
 }
 
 /** The user and its hash, for sign-in only. */
@@ -125,13 +128,15 @@ export function hasActiveAdminUser(): boolean {
 
 export type DisableResult = { ok: true, user: User } | { ok: false, reason: 'not-found' | 'already-disabled' | 'last-admin' }
 
-export function disableUser(id: number, now: number = Date.now()): DisableResult {
-  const row = inTransaction(() => {
-    const disabled = disable.get({ id, at: now })
-    if (disabled) revokeUserSessions(id, now)
-    return disabled
-  })
-  if (row) return { ok: true, user: toUser(row) }
+/** Disables an active user and ends their sessions; `audit` is recorded with the update. */
+export function disableUser(id: number, now: number = Date.now(), audit?: AuditOf<User>): DisableResult {
+  const user = auditedTransaction(() => {
+    const row = disable.get({ id, at: now })
+    if (!row) return undefined
+    revokeUserSessions(id, now)
+    return toUser(row)
+  }, audit)
+  if (user) return { ok: true, user }
   const existing = byId.get({ id })
   if (!existing) return { ok: false, reason: 'not-found' }
   return { ok: false, reason: existing.disabledAt !== null ? 'already-disabled' : 'last-admin' }
@@ -140,12 +145,13 @@ export function disableUser(id: number, now: number = Date.now()): DisableResult
 export type SetPasswordResult = { ok: true, user: User } | { ok: false, reason: 'not-found' | 'disabled' }
 
 /** Replaces an active user's password hash and ends all of the user's sessions. */
-export function setPasswordHash(id: number, passwordHash: string, now: number = Date.now()): SetPasswordResult {
-  const row = inTransaction(() => {
+export function setPasswordHash(id: number, passwordHash: string, now: number = Date.now(), audit?: AuditOf<User>): SetPasswordResult {
+  const user = auditedTransaction(() => {
     const updated = setHash.get({ id, passwordHash })
-    if (updated) revokeUserSessions(id, now)
-    return updated
-  })
-  if (row) return { ok: true, user: toUser(row) }
+    if (!updated) return undefined
+    revokeUserSessions(id, now)
+    return toUser(updated)
+  }, audit)
+  if (user) return { ok: true, user }
   return { ok: false, reason: byId.get({ id }) ? 'disabled' : 'not-found' }
 }

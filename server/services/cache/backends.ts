@@ -3,9 +3,17 @@
 // (unstorage's redis driver) when NUXT_CACHE_REDIS_URL is set. Redis calls never wait on a dead
 // server: commands fail at once while it is disconnected (no offline queue), each call has a short
 // timeout, and ioredis reconnects in the background.
+//
+// NUXT_CACHE_REDIS_URL carries the connection: `redis://[[user]:password@]host[:port][/db]`, or
+// `rediss://` for TLS. ioredis reads the ACL user, password and db from the URL; TLS is set here
+// for any spelling of the rediss scheme (ioredis itself only sees a lower-case one), with the
+// host as the name the certificate must carry. The portal opens one connection (no pub/sub), so
+// these options are all there is. Cached bodies hold patient data: the Redis must be private.
 import { createStorage, type Storage } from 'unstorage'
 import lruCacheDriver from 'unstorage/drivers/lru-cache'
 import redisDriver from 'unstorage/drivers/redis'
+import { isIP } from 'node:net'
+import type { ConnectionOptions } from 'node:tls'
 import type Redis from 'ioredis'
 import type { LRUCache } from 'lru-cache'
 
@@ -28,6 +36,26 @@ export function lruStorage(maxEntries: number, maxBytes: number): { storage: Sto
 
 export class RedisUnavailable extends Error {}
 
+/**
+ * What the URL adds to the ioredis options: TLS for rediss://. A URL of another scheme is refused
+ * with a message that does not repeat it (it may hold a password).
+ */
+export function redisUrlOptions(url: string): { tls?: ConnectionOptions } {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  }
+  catch {
+    throw new Error('NUXT_CACHE_REDIS_URL is not a URL like redis://[user:password@]host:6379/0 or rediss://…')
+  }
+  const scheme = parsed.protocol.toLowerCase()
+  if (scheme !== 'redis:' && scheme !== 'rediss:') throw new Error(`NUXT_CACHE_REDIS_URL must start with redis:// or rediss:// (TLS), not ${scheme.slice(0, 20)}//`)
+  if (scheme !== 'rediss:') return {}
+  const host = parsed.hostname.replace(/^\[|\]$/g, '')
+  // SNI takes a name only: for an address, the certificate is checked against the address itself.
+  return { tls: isIP(host) ? {} : { servername: host } }
+}
+
 export class RedisBackend {
   readonly storage: Storage
   readonly client: Redis
@@ -38,6 +66,7 @@ export class RedisBackend {
   constructor(url: string, prefix: string) {
     const driver = redisDriver({
       url,
+      ...redisUrlOptions(url),
       base: prefix,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

@@ -5,7 +5,8 @@
 import type { Sqlite } from '../../database/connection.ts'
 import { BulkInserter } from '../../database/bulk-insert.ts'
 import { useConnection } from '../../database/client.ts'
-import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
+import { catalogue, defineQuery, timed } from '../query/index.ts'
 import { checkRows, parseRows, rejectIfAny, type IngestResult } from '../batch.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from './rollup.ts'
 import { CLAIM_COLUMNS, type ClaimRow } from './row.ts'
@@ -95,9 +96,9 @@ function findExisting(claims: ClaimInput[]): Map<string, ClaimRow> {
   return found
 }
 
-/** Writes a validated batch in one transaction. */
-export function writeBatch(claims: ClaimInput[], now: number = Date.now()): IngestResult {
-  return inTransaction(() => {
+/** Writes a validated batch in one transaction, with its audit row. */
+export function writeBatch(claims: ClaimInput[], audit?: AuditOf<IngestResult>, now: number = Date.now()): IngestResult {
+  return auditedTransaction(() => {
     const sqlite = useConnection().sqlite
     const found = findExisting(claims)
     const acc: RollupAccumulator = new Map()
@@ -127,7 +128,7 @@ export function writeBatch(claims: ClaimInput[], now: number = Date.now()): Inge
     applyRollup(sqlite, acc)
     for (const [id, rows] of rowsPerSource) touchSource.run({ id, rows, at: now })
     return result
-  })
+  }, audit)
 }
 
 function insertRows(sqlite: Sqlite, rows: unknown[][]): void {
@@ -138,6 +139,6 @@ function insertRows(sqlite: Sqlite, rows: unknown[][]): void {
   }, n => n)
 }
 
-export function ingestClaims(body: string, format: IngestFormat): IngestResult {
-  return writeBatch(validateBatch(parseBatch(body, format)))
+export function ingestClaims(body: string, format: IngestFormat, audit?: AuditOf<IngestResult>): IngestResult {
+  return writeBatch(validateBatch(parseBatch(body, format)), audit)
 }

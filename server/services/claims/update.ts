@@ -2,7 +2,8 @@
 // with the claim in the same transaction.
 import type { ClaimStatus } from '../../database/schema.ts'
 import { useConnection } from '../../database/client.ts'
-import { defineQuery, inTransaction } from '../query/index.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
+import { defineQuery } from '../query/index.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from './rollup.ts'
 import { getClaim, getClaimRow } from './read.ts'
 import type { PatchClaim } from './schemas.ts'
@@ -28,12 +29,18 @@ const update = defineQuery<{ id: number, expected: ClaimStatus, status: ClaimSta
   WHERE id = @id AND status = @expected
   RETURNING id`)
 
+/** The claim after the patch, and whether the patch changed it (a no-op keeps the cache warm). */
+export interface PatchOutcome {
+  claim: NonNullable<ReturnType<typeof getClaim>>
+  changed: boolean
+}
+
 /**
  * Applies a patch. Returns undefined when the claim does not exist; throws ClaimConflictError
  * (409) when the change is impossible from the claim's current state.
  */
-export function patchClaim(id: number, patch: PatchClaim, now: number = Date.now()) {
-  return inTransaction(() => {
+export function patchClaim(id: number, patch: PatchClaim, audit?: AuditOf<PatchOutcome>, now: number = Date.now()): PatchOutcome | undefined {
+  return auditedTransaction((): PatchOutcome | undefined => {
     const before = getClaimRow(id)
     if (!before) return undefined
     const status = patch.status ?? before.status
@@ -52,6 +59,6 @@ export function patchClaim(id: number, patch: PatchClaim, now: number = Date.now
     accumulateClaim(acc, before, -1)
     accumulateClaim(acc, { ...before, status, denialReason, paidCents }, 1)
     applyRollup(useConnection().sqlite, acc)
-    return getClaim(id)
-  })
+    return { claim: getClaim(id)!, changed: before.status !== status || before.denialReason !== denialReason || before.paidCents !== paidCents }
+  }, audit)
 }

@@ -2,7 +2,8 @@
 // idempotent on (personId, supplementId, takenAt); people are created when their data arrives.
 import { useConnection } from '../../database/client.ts'
 import { BulkInserter } from '../../database/bulk-insert.ts'
-import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
+import { catalogue, defineQuery, timed } from '../query/index.ts'
 import { parseRows, validateRows, type BatchFormat, type WriteOutcome } from './batch.ts'
 import { ensurePeople } from './people.ts'
 import { IntakeInput } from './schemas.ts'
@@ -39,8 +40,8 @@ export function validateIntakes(body: string, format: BatchFormat): IntakeInput[
     { max: MAX_INTAKES, what: 'supplement intakes', keyField: 'takenAt', keyFields: 'personId, supplementId and takenAt', keyOf: i => keyOf(i.personId, i.supplementId, i.takenAt) })
 }
 
-export function writeIntakes(intakes: IntakeInput[], now: number = Date.now()): WriteOutcome {
-  return inTransaction(() => {
+export function writeIntakes(intakes: IntakeInput[], audit?: AuditOf<WriteOutcome>, now: number = Date.now()): WriteOutcome {
+  return auditedTransaction(() => {
     const sqlite = useConnection().sqlite
     const ids = ensurePeople(intakes.map(i => i.personId), now)
     const keys = intakes.map(i => [ids.get(i.personId)!, i.supplementId, i.takenAt] as [number, string, number])
@@ -71,9 +72,9 @@ export function writeIntakes(intakes: IntakeInput[], now: number = Date.now()): 
     }, n => n)
     outcome.changedPersonIds = [...changed]
     return outcome
-  })
+  }, audit)
 }
 
-export function ingestIntakes(body: string, format: BatchFormat): WriteOutcome {
-  return writeIntakes(validateIntakes(body, format))
+export function ingestIntakes(body: string, format: BatchFormat, audit?: AuditOf<WriteOutcome>): WriteOutcome {
+  return writeIntakes(validateIntakes(body, format), audit)
 }

@@ -4,7 +4,8 @@
 // (idempotent on (personId, metric, at, source)) and keeps health_daily in step.
 import { useConnection } from '../../database/client.ts'
 import { BulkInserter } from '../../database/bulk-insert.ts'
-import { catalogue, defineQuery, inTransaction, timed } from '../query/index.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
+import { catalogue, defineQuery, timed } from '../query/index.ts'
 import { parseRows, validateRows, type BatchFormat, type WriteOutcome } from './batch.ts'
 import { ensurePeople } from './people.ts'
 import { utcDay } from '../days.ts'
@@ -60,8 +61,8 @@ function findExisting(keys: [number, string, number, string][]): Map<string, Exi
 }
 
 /** Writes validated points in one transaction. */
-export function writePoints(points: HealthPointInput[], now: number = Date.now()): WriteOutcome {
-  return inTransaction(() => {
+export function writePoints(points: HealthPointInput[], audit?: AuditOf<WriteOutcome>, now: number = Date.now()): WriteOutcome {
+  return auditedTransaction(() => {
     const sqlite = useConnection().sqlite
     const ids = ensurePeople(points.map(p => p.personId), now)
     const keys = points.map(p => [ids.get(p.personId)!, p.metric, p.at, p.source] as [number, string, number, string])
@@ -100,9 +101,9 @@ export function writePoints(points: HealthPointInput[], now: number = Date.now()
     for (const [id, rows] of rowsPerSource) touchSource.run({ id, rows, at: now })
     outcome.changedPersonIds = [...changed]
     return outcome
-  })
+  }, audit)
 }
 
-export function ingestPoints(body: string, format: BatchFormat): WriteOutcome {
-  return writePoints(validatePoints(body, format))
+export function ingestPoints(body: string, format: BatchFormat, audit?: AuditOf<WriteOutcome>): WriteOutcome {
+  return writePoints(validatePoints(body, format), audit)
 }

@@ -5,6 +5,7 @@ import { integrityReport } from '../health/integrity.ts'
 import { findPersonId } from '../health/people.ts'
 import { defineQuery } from '../query/index.ts'
 import type { JobTask } from './queue.ts'
+import { parseRetentionDays, pruneJobs } from './retention.ts'
 import { checkRollups } from './rollup-check.ts'
 
 /** Progress of a long job: how many of its units are done. */
@@ -28,4 +29,5 @@ export const HANDLERS: Record<JobTask, (payload: Record<string, unknown>, progre
     optimize.all({})
     return { ms: Math.round(performance.now() - started) }
   },
+  'jobs.retention': payload => ({ ...pruneJobs(parseRetentionDays(payload.days)) }),
 }

@@ -3,10 +3,11 @@
 // to queued with a growing delay until maxAttempts; a run cut off by a restart (still 'running'
 // when the process starts) is queued again rather than lost.
 import type { JobStatus } from '../../database/schema.ts'
+import { auditedTransaction, type AuditOf } from '../audit.ts'
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery } from '../query/index.ts'
 
-export const JOB_TASKS = ['correlations.recompute', 'rollups.check', 'integrity.check', 'db.optimize'] as const
+export const JOB_TASKS = ['correlations.recompute', 'rollups.check', 'integrity.check', 'db.optimize', 'jobs.retention'] as const
 export type JobTask = (typeof JOB_TASKS)[number]
 
 export const DEFAULT_MAX_ATTEMPTS = 3
@@ -113,12 +114,15 @@ function payloadText(payload: Record<string, unknown> | undefined): string | nul
   return JSON.stringify(Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))))
 }
 
-export function enqueueJob(task: JobTask, payload?: Record<string, unknown>, options: { maxAttempts?: number, now?: number } = {}): Job {
+/** Queues a run (or answers the identical one still waiting); `audit` is recorded in the same transaction. */
+export function enqueueJob(task: JobTask, payload?: Record<string, unknown>, options: { maxAttempts?: number, now?: number, audit?: AuditOf<Job> } = {}): Job {
   const text = payloadText(payload)
-  const waiting = queuedSame.get({ task, payload: text })
-  if (waiting) return view(waiting)
-  const now = options.now ?? Date.now()
-  return view(insert.get({ task, payload: text, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, runAfter: now, now })!)
+  return auditedTransaction(() => {
+    const waiting = queuedSame.get({ task, payload: text })
+    if (waiting) return view(waiting)
+    const now = options.now ?? Date.now()
+    return view(insert.get({ task, payload: text, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, runAfter: now, now })!)
+  }, options.audit)
 }
 
 export interface ClaimedJob {
@@ -162,6 +166,15 @@ export function requeueInterruptedJobs(now: number = Date.now()): number {
 export function getJob(id: number): Job | undefined {
   const row = byId.get({ id })
   return row ? view(row) : undefined
+}
+
+/**
+ * A job as a non-admin sees it: its state, timings and error, but no payload and no result
+ * (a payload can name a person, a result list people), only the progress of a running one.
+ */
+export function jobWithoutPersonalData(job: Job): Job {
+  const progress = job.status === 'running' ? job.result?.progress : undefined
+  return { ...job, payload: null, result: progress ? { progress } : null }
 }
 
 export function lastQueuedAt(task: JobTask): number | null {

@@ -4,9 +4,11 @@ import { idParam } from '../../../services/schemas.ts'
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
   const { id } = parseParams(event, idParam)
-  return respondCached(event, 'claims:item', { id }, () => {
+  const result = await cachedResult(event, 'claims:item', { id }, () => {
     const claim = getClaim(id)
     if (!claim) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No claim with id ${id}` })
     return claim
   })
+  auditRead(event, 'read.claim', `claim:${id}`)
+  return sendCached(event, result)
 })

@@ -3,9 +3,12 @@ import { CorrelationsQuery } from '../../../services/correlations/schemas.ts'
 
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, CorrelationsQuery)
-  return respondCached(event, 'correlations', { list: query }, () => {
-    const result = withCursor(() => listCorrelations(query))
-    if (!result) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
-    return result
+  const result = await cachedResult(event, 'correlations', { list: query }, () => {
+    const page = withCursor(() => listCorrelations(query))
+    if (!page) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
+    return page
   })
+  // Unfiltered, the list spans everyone: recorded with no target.
+  auditRead(event, 'read.correlations', query.personId ?? null)
+  return sendCached(event, result)
 })

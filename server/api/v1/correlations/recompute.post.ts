@@ -11,9 +11,9 @@ export default defineEventHandler(async (event) => {
   if (personId !== undefined && findPersonId(personId) === undefined) {
     throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
   }
-  const job = enqueueJob('correlations.recompute', { personId })
+  const job = enqueueJob('correlations.recompute', { personId },
+    { audit: auditAs(event, 'correlations.recompute', j => ({ target: personId ?? null, detail: { jobId: j.id } })) })
   kickJobRunner()
-  audit(event, 'correlations.recompute', personId === undefined ? 'all' : 'person', { jobId: job.id })
   setResponseStatus(event, 202, 'Accepted')
   setResponseHeader(event, 'Location', `/api/v1/jobs/${job.id}`)
   return { jobId: job.id }

@@ -3,9 +3,12 @@ import { SummaryQuery } from '../../../services/health/schemas.ts'
 
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, SummaryQuery)
-  return respondCached(event, 'health:summary', query, () => {
-    const result = healthSummary(query)
-    if (!result) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
-    return result
+  const result = await cachedResult(event, 'health:summary', query, () => {
+    const summary = healthSummary(query)
+    if (!summary) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
+    return summary
   })
+  // After the lookup, so a HIT is recorded as a read just as a computed answer is.
+  auditRead(event, 'read.health-summary', query.personId, { metric: query.metric })
+  return sendCached(event, result)
 })

@@ -1,4 +1,6 @@
-import { getJob } from '../../../services/jobs/queue.ts'
+// One job's state for whoever queued or watches it; its payload and result only for admins.
+import { roleAllows } from '../../../services/auth/api-keys.ts'
+import { getJob, jobWithoutPersonalData } from '../../../services/jobs/queue.ts'
 import { idParam } from '../../../services/schemas.ts'
 
 export default defineEventHandler((event) => {
@@ -6,5 +8,6 @@ export default defineEventHandler((event) => {
   const { id } = parseParams(event, idParam)
   const job = getJob(id)
   if (!job) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No job with id ${id}` })
-  return job
+  const role = event.context.auth?.role
+  return role && roleAllows(role, 'admin') ? job : jobWithoutPersonalData(job)
 })

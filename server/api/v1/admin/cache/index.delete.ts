@@ -6,7 +6,7 @@ const Query = z.object({ namespace: z.enum(NAMESPACE_NAMES as [Namespace, ...Nam
 export default defineEventHandler(async (event) => {
   const { namespace } = parseQuery(event, Query)
   const namespaces = namespace ? [namespace] : NAMESPACE_NAMES
+  auditNow(event, 'cache.invalidate', null, { namespaces })
   await invalidate(namespaces)
-  audit(event, 'cache.invalidate', null, { namespaces })
   return { invalidated: namespaces }
 })

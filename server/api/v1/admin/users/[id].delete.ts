@@ -14,11 +14,10 @@ export default defineEventHandler((event) => {
   if (self?.kind === 'user' && self.id === id) {
     throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'You cannot disable your own account' })
   }
-  const result = disableUser(id)
+  const result = disableUser(id, Date.now(), auditAs(event, 'users.disable', () => ({ target: `user:${id}` })))
   if (!result.ok) {
     if (result.reason === 'not-found') throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No user with id ${id}` })
     throw createError({ statusCode: 409, statusMessage: 'Conflict', message: CONFLICTS[result.reason] })
   }
-  audit(event, 'users.disable', `user:${id}`)
   return result.user
 })

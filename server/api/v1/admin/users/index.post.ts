@@ -6,9 +6,9 @@ export default defineEventHandler(async (event) => {
   parseNoQuery(event)
   requireMediaType(event, ['application/json'])
   const body = parseInput(CreateUserBody, await readJsonBody(event))
-  const user = insertUser({ email: body.email, role: body.role, passwordHash: await hashPassword(body.password) })
+  const passwordHash = await hashPassword(body.password)
+  const user = insertUser({ email: body.email, role: body.role, passwordHash }, auditAs(event, 'users.create', u => ({ target: `user:${u.id}`, detail: { role: u.role } })))
   if (!user) throw createError({ statusCode: 409, statusMessage: 'Conflict', message: `A user with the email ${body.email} already exists` })
-  audit(event, 'users.create', `user:${user.id}`, { role: user.role })
   setResponseStatus(event, 201, 'Created')
   return user
 })

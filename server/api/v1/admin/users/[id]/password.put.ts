@@ -13,11 +13,10 @@ export default defineEventHandler(async (event) => {
   if (self?.kind === 'user' && self.id === id) {
     throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'Change your own password with POST /api/auth/password (it asks for the current one)' })
   }
-  const result = setPasswordHash(id, await hashPassword(body.password))
+  const result = setPasswordHash(id, await hashPassword(body.password), Date.now(), auditAs(event, 'users.password', () => ({ target: `user:${id}` })))
   if (!result.ok) {
     if (result.reason === 'not-found') throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No user with id ${id}` })
     throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'This user is disabled' })
   }
-  audit(event, 'users.password', `user:${id}`)
   return result.user
 })
