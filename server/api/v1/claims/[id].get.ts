@@ -10,5 +10,5 @@ export default defineEventHandler(async (event) => {
     return claim
   })
   auditRead(event, 'read.claim', `claim:${id}`)
-  return sendCached(event, result)
+  return sendCached(event, 'claims:item', result)
 })

@@ -11,5 +11,5 @@ export default defineEventHandler(async (event) => {
   }, { metaOf: c => c.personId })
   // The person is kept beside the cached body, so a HIT names them without parsing it.
   auditRead(event, 'read.correlation', result.meta ?? null, { correlationId: id })
-  return sendCached(event, result)
+  return sendCached(event, 'correlations', result)
 })

@@ -10,5 +10,5 @@ export default defineEventHandler(async (event) => {
   })
   // Unfiltered, the list spans everyone: recorded with no target.
   auditRead(event, 'read.correlations', query.personId ?? null)
-  return sendCached(event, result)
+  return sendCached(event, 'correlations', result)
 })

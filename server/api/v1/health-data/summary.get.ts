@@ -10,5 +10,5 @@ export default defineEventHandler(async (event) => {
   })
   // After the lookup, so a HIT is recorded as a read just as a computed answer is.
   auditRead(event, 'read.health-summary', query.personId, { metric: query.metric })
-  return sendCached(event, result)
+  return sendCached(event, 'health:summary', result)
 })

@@ -9,5 +9,5 @@ export default defineEventHandler(async (event) => {
     return page
   })
   auditRead(event, 'read.insights', query.personId)
-  return sendCached(event, result)
+  return sendCached(event, 'correlations', result)
 })
