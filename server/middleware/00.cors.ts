@@ -15,7 +15,7 @@ const OPTIONS: H3CorsOptions = {
 let allowed: { from: string, origins: string[] } | undefined
 
 function allowedOrigins(event: H3Event): string[] {
-  const text = String(useRuntimeConfig(event).corsOrigins ?? '')
+  const text = String(useRuntimeConfig().corsOrigins ?? '')
   if (allowed?.from !== text) {
     const { origins, invalid } = parseCorsOrigins(text)
     if (invalid.length > 0) console.warn(`[cors] NUXT_CORS_ORIGINS: ignoring what is not an origin (scheme://host[:port]): ${invalid.join(', ')}`)

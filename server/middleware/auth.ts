@@ -33,7 +33,7 @@ export default defineEventHandler(async (event) => {
 })
 
 function hasSessionCookie(event: H3Event): boolean {
-  return Boolean(getCookie(event, String(useRuntimeConfig(event).session?.name || 'nuxt-session')))
+  return Boolean(getCookie(event, String(useRuntimeConfig().session?.name || 'nuxt-session')))
 }
 
 /** The signed-in user, read fresh so a disabled user or a changed role takes effect at once. */

@@ -5,12 +5,12 @@
 // pick its own rate-limit bucket, or claim https.
 import type { H3Event } from 'h3'
 
-function trustsProxy(event: H3Event): boolean {
-  return useRuntimeConfig(event).trustProxy === true
+function trustsProxy(): boolean {
+  return useRuntimeConfig().trustProxy === true
 }
 
 export function clientAddress(event: H3Event): string {
-  if (trustsProxy(event)) {
+  if (trustsProxy()) {
     const forwarded = event.node.req.headers['x-forwarded-for']
     const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '').split(',').map(s => s.trim()).filter(Boolean).pop()
     if (last) return last
@@ -20,7 +20,7 @@ export function clientAddress(event: H3Event): string {
 
 export function servedOverTls(event: H3Event): boolean {
   if ((event.node.req.socket as { encrypted?: boolean } | undefined)?.encrypted) return true
-  if (!trustsProxy(event)) return false
+  if (!trustsProxy()) return false
   const proto = event.node.req.headers['x-forwarded-proto']
   return (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim().toLowerCase() === 'https'
 }

@@ -22,7 +22,7 @@ function exempt(event: H3Event): boolean {
 /** Counts this request for `principal` (or, without one, its address); throws the 429 past the limit. */
 export async function countRequest(event: H3Event, principal: Principal | undefined): Promise<void> {
   if (exempt(event)) return
-  const config = useRuntimeConfig(event)
+  const config = useRuntimeConfig()
   const limit = Number(principal ? config.rateLimitPerMinute : config.rateLimitAnonPerMinute)
   if (!(limit > 0)) return
   const bucket = principal ? `${principal.kind}:${principal.id}` : `address:${clientAddress(event)}`

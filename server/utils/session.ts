@@ -7,7 +7,7 @@ import { sessionData, sessionTokenOf, type User } from '../services/auth/users.t
 
 /** How long a session lasts: the cookie's max age (runtimeConfig.session.maxAge, seconds). */
 function sessionTtlMs(event: H3Event): number {
-  return Number(useRuntimeConfig(event).session?.maxAge || 60 * 60 * 12) * 1000
+  return Number(useRuntimeConfig().session?.maxAge || 60 * 60 * 12) * 1000
 }
 
 /**
