@@ -25,7 +25,7 @@ export default defineEventHandler(async (event) => {
     : Promise.reject(createError({ statusCode: status, statusMessage: status === 429 ? 'Too Many Requests' : 'Unauthorized', message }))
 
   const { email, password } = parseInput(LoginBody, body)
-  const attempt = { address: getRequestIP(event) ?? 'unknown', account: normalizeEmail(email) }
+  const attempt = { address: clientAddress(event), account: normalizeEmail(email) }
   const wait = loginLimiter.retryAfter(attempt)
   if (wait > 0) {
     setResponseHeader(event, 'Retry-After', wait)

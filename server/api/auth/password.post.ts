@@ -14,7 +14,7 @@ export default defineEventHandler(async (event) => {
   requireMediaType(event, ['application/json'])
   const body = parseInput(ChangePasswordBody, await readJsonBody(event))
 
-  const attempt = { address: getRequestIP(event) ?? 'unknown', account: user.email }
+  const attempt = { address: clientAddress(event), account: user.email }
   const wait = loginLimiter.retryAfter(attempt)
   if (wait > 0) {
     setResponseHeader(event, 'Retry-After', wait)
