@@ -1,19 +1,11 @@
 // The browser harness itself: which Chromium it picks, that one which cannot start fails with what
-// to install, and that a failed set-up stops the portal it started (no server left on its port).
-import { connect, createServer } from 'node:net'
+// to install, that a failed set-up stops the portal it started (no server left on its port), and
+// that the bundled Chromium renders the dashboard.
 import { readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { chooseBrowser, SYSTEM_CHROMIUM } from './launch.ts'
-import { ADMIN, canvasInk, openSession, PortalStartError, signIn, startPortal, visit } from './harness.ts'
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => res(port))
-    })
-  })
-}
+import { ADMIN, canvasInk, freePort, openSession, PortalStartError, signIn, startPortal, visit } from './harness.ts'
 
 /** Whether something accepts connections on the port. */
 function listening(port: number): Promise<boolean> {

@@ -33,7 +33,7 @@ export interface Portal {
   stop: () => Promise<void>
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer()
     srv.once('error', rej)

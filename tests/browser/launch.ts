@@ -42,7 +42,7 @@ async function unpackBundled(): Promise<Bundled> {
     sparticuz = await import('@sparticuz/chromium')
   }
   catch (error) {
-    throw new Error(`No system Chromium and the bundled one is missing (${(error as Error).message}). ${INSTALL_HINT}`)
+    throw new Error(`the package is not installed (${(error as Error).message})`, { cause: error })
   }
   const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@sparticuz/chromium/package.json'), 'utf8')) as { version: string }).version
   const dir = join(ROOT, 'node_modules/.cache/sparticuz-chromium', version)
@@ -70,18 +70,17 @@ async function unpackBundled(): Promise<Bundled> {
 
 /** Starts Chromium headless; one that cannot start is an error saying what to install. */
 export async function launchBrowser(choice: BrowserChoice = chooseBrowser()): Promise<Browser> {
-  const bundled = choice.kind === 'bundled' ? await unpackBundled() : undefined
-  const executablePath = choice.kind === 'system' ? choice.executablePath : bundled!.executablePath
+  const which = choice.kind === 'system' ? `the system Chromium at ${choice.executablePath}` : 'the bundled @sparticuz/chromium'
   try {
+    const bundled = choice.kind === 'bundled' ? await unpackBundled() : undefined
     return await chromium.launch({
-      executablePath,
+      executablePath: choice.kind === 'system' ? choice.executablePath : bundled!.executablePath,
       headless: true,
       args: FLAGS,
       ...(bundled ? { env: { ...process.env, LD_LIBRARY_PATH: [bundled.libraryPath, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } } : {}),
     })
   }
   catch (error) {
-    const which = choice.kind === 'system' ? `the system Chromium at ${executablePath}` : `the bundled @sparticuz/chromium (${executablePath})`
-    throw new Error(`Chromium did not start: ${which}. ${INSTALL_HINT}\n${(error as Error).message}`)
+    throw new Error(`Chromium did not start: ${which}. ${INSTALL_HINT}\n${(error as Error).message}`, { cause: error })
   }
 }

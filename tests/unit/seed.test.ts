@@ -21,11 +21,12 @@ const one = <T>(sql: string, ...params: unknown[]) => db.conn.sqlite.prepare(sql
 
 // Every column that holds a time, found from the schema so a new one is checked too: integer
 // instants (`at`, `*_at`) and UTC days (`day`, `date_of_service`).
-function timeColumns(sqlite: typeof db.conn.sqlite): { table: string, column: string, kind: 'instant' | 'day' }[] {
+interface TimeColumn { table: string, column: string, kind: 'instant' | 'day' }
+function timeColumns(sqlite: typeof db.conn.sqlite): TimeColumn[] {
   const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'`).pluck().all() as string[]
-  return tables.flatMap(table => (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).flatMap((column) => {
-    if (column === 'at' || column.endsWith('_at')) return [{ table, column, kind: 'instant' as const }]
-    if (column === 'day' || column === 'date_of_service') return [{ table, column, kind: 'day' as const }]
+  return tables.flatMap(table => (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).flatMap((column): TimeColumn[] => {
+    if (column === 'at' || column.endsWith('_at')) return [{ table, column, kind: 'instant' }]
+    if (column === 'day' || column === 'date_of_service') return [{ table, column, kind: 'day' }]
     return []
   }))
 }
