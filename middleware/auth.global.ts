@@ -1,6 +1,6 @@
 // Pages need a signed-in user; /admin pages need the admin role. The API checks the same again
 // for every request, so this only decides what to show.
-import { safeRedirect } from '~/utils/redirect'
+import { landingAfterSignIn, needsAdmin } from '~/utils/redirect'
 
 export default defineNuxtRouteMiddleware((to) => {
   // An /api path that reached the pages is an API route that does not exist: a 404, not a sign-in.
@@ -11,13 +11,14 @@ export default defineNuxtRouteMiddleware((to) => {
   // sign-in would not help).
   if (to.matched.length === 0 || to.meta.unmatched) return
   const { loggedIn, user } = useUserSession()
+  const role = (user.value as { role?: string } | null)?.role
   if (to.path === '/login') {
-    return loggedIn.value ? navigateTo(safeRedirect(to.query.redirect)) : undefined
+    return loggedIn.value ? navigateTo(landingAfterSignIn(to.query.redirect, role)) : undefined
   }
   if (!loggedIn.value) {
     return navigateTo({ path: '/login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } })
   }
-  if ((to.path === '/admin' || to.path.startsWith('/admin/')) && (user.value as { role?: string } | null)?.role !== 'admin') {
+  if (needsAdmin(to.path) && role !== 'admin') {
     return abortNavigation(createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'The operations pages need the admin role.' }))
   }
 })

@@ -1,8 +1,9 @@
-// `npm run db:seed -- --claims N --people N --days N --seed S [--end YYYY-MM-DD] [--reset] [--db PATH]`:
+// `npm run db:seed -- --claims N --people N --days N --seed S [--end YYYY-MM-DD|ISO-INSTANT] [--reset] [--db PATH]`:
 // deterministic synthetic data. Prints a progress line (percent and rows/s) while it writes.
 import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { closeDatabase } from '../server/database/client.ts'
+import { endInstant } from '../server/services/seed/calendar.ts'
 import { isDatabaseEmpty, resetData, seedDatabase } from '../server/services/seed/index.ts'
 import { databasePath, openMigrated } from './lib/cli.ts'
 
@@ -34,8 +35,11 @@ const options = {
   seed: count('seed', values.seed, 0),
   end: values.end,
 }
-if (options.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.end)) {
-  console.error(`--end must be a date YYYY-MM-DD; got ${options.end}`)
+try {
+  endInstant(options.end)
+}
+catch {
+  console.error(`--end must be a day YYYY-MM-DD or an ISO instant with its offset (2026-03-31T12:00:00Z); got ${options.end}`)
   process.exit(2)
 }
 
@@ -65,5 +69,5 @@ closeDatabase()
 const size = statSync(path).size
 const s = report.ms / 1000
 console.info(`[seed] ${path}: ${report.providers} providers, ${report.claims.toLocaleString('en-US')} claims, ${report.people} people, `
-  + `${report.points.toLocaleString('en-US')} health points, ${report.intakes.toLocaleString('en-US')} intakes up to ${report.end}`)
+  + `${report.points.toLocaleString('en-US')} health points, ${report.intakes.toLocaleString('en-US')} intakes up to ${report.endAt}`)
 console.info(`[seed] ${report.totalRows.toLocaleString('en-US')} rows in ${s.toFixed(1)} s (${Math.round(report.totalRows / s).toLocaleString('en-US')} rows/s); file ${(size / 1048576).toFixed(0)} MiB`)

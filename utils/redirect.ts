@@ -34,3 +34,37 @@ function isLogin(pathname: string): boolean {
   catch {}
   return LOGIN.test(decoded) || LOGIN.test(pathname)
 }
+
+/** Pages only an admin may open (the API checks the role again on every request). */
+export function needsAdmin(path: string): boolean {
+  // The router matches case-insensitively and decoded, so /ADMIN/users and /%61dmin are admin pages too.
+  let p = path.toLowerCase()
+  try {
+    p = decodeURIComponent(p)
+  }
+  catch {}
+  return /^\/admin(?:[/?#]|$)/.test(p)
+}
+
+/**
+ * Why the user landed somewhere else than they asked: the `notice` query value and what the
+ * layout says. A closed set, so a crafted link cannot put its own words on the page.
+ */
+export const NOTICES = {
+  'admin-only': 'The page you asked for needs the admin role, so you are on the overview instead.',
+} as const
+export type Notice = keyof typeof NOTICES
+
+export function noticeText(value: unknown): string | undefined {
+  return typeof value === 'string' && Object.hasOwn(NOTICES, value) ? NOTICES[value as Notice] : undefined
+}
+
+/**
+ * Where a user with `role` goes after signing in: the page they asked for (`safeRedirect`), or
+ * the overview with a notice when that page needs a role they lack. Going there anyway would
+ * refuse them, and from the sign-in form that refusal reads as a failed sign-in.
+ */
+export function landingAfterSignIn(value: unknown, role: string | undefined): string {
+  const target = safeRedirect(value)
+  return needsAdmin(target) && role !== 'admin' ? '/?notice=admin-only' : target
+}

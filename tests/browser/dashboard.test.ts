@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { presetRange } from '../../utils/date-ranges.ts'
 import { formatPercent } from '../../utils/format.ts'
-import { ADMIN, ARTIFACTS, canvasInk, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
+import { ADMIN, ARTIFACTS, canvasInk, hydrated, jsShipped, navigationTiming, openSession, pageJs, PHONE, screenshot, signIn, startPortal, visit, type Session } from './harness.ts'
 
 const portal = await startPortal()
 const timings: Record<string, unknown> = {}
@@ -219,6 +219,30 @@ describe('a viewer', () => {
     const status = await s.page.evaluate(() => fetch('/api/v1/admin/users').then(r => r.status))
     expect(status).toBe(403)
     await screenshot(s.page, 'viewer-admin-refused')
+    await s.context.close()
+  })
+})
+
+describe('a viewer who signs in from an admin page', () => {
+  it('lands on the overview, signed in, with a notice that the page needs the admin role (not a 403 on the sign-in form)', async () => {
+    const s = await openSession(portal)
+    await s.page.goto('/admin/queries')
+    expect(new URL(s.page.url()).searchParams.get('redirect')).toBe('/admin/queries')
+    await hydrated(s.page)
+    await s.page.getByLabel('Email').fill(viewer.email)
+    await s.page.getByLabel('Password').fill(viewer.password)
+    await s.page.getByRole('button', { name: 'Sign in' }).click()
+    await s.page.waitForURL(url => url.pathname === '/')
+    await expect.poll(() => s.page.getByTestId('notice').textContent()).toBe('The page you asked for needs the admin role, so you are on the overview instead.')
+    expect(await s.page.getByTestId('role').textContent()).toBe('viewer')
+    expect(await s.page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview')
+    expect(await s.page.getByRole('alert').count()).toBe(0)
+    await screenshot(s.page, 'viewer-admin-redirect')
+    // Moving on, the notice goes.
+    await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Claims' }).click()
+    await s.page.waitForURL(url => url.pathname === '/claims')
+    expect(await s.page.getByTestId('notice').count()).toBe(0)
+    expect(s.errors).toEqual([])
     await s.context.close()
   })
 })

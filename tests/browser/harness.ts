@@ -1,5 +1,6 @@
 // Runs the built server (.output, built by the global setup) on a seeded temporary database and
-// drives Debian's Chromium against it with playwright-core. One server and one browser per file.
+// drives Chromium (launch.ts picks which) against it with playwright-core. One server and one
+// browser per file.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -7,15 +8,15 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll } from 'vitest'
 import { closeDatabase, initDatabase } from '../../server/database/client.ts'
 import { runMigrations } from '../../server/database/migrate.ts'
 import { seedDatabase } from '../../server/services/seed/index.ts'
+import { chooseBrowser, launchBrowser, type BrowserChoice } from './launch.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 export const ARTIFACTS = join(ROOT, 'tests/artifacts')
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ADMIN = { email: 'admin@example.com', password: `pw-${randomBytes(9).toString('base64url')}` }
 export const ADMIN_KEY = `ap_browser-${randomBytes(16).toString('hex')}`
 export const DESKTOP = { width: 1280, height: 900 }
@@ -32,7 +33,7 @@ export interface Portal {
   stop: () => Promise<void>
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer()
     srv.once('error', rej)
@@ -43,28 +44,46 @@ async function freePort(): Promise<number> {
   })
 }
 
-async function waitReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000
+async function waitReady(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${log()}`)
     const ok = await fetch(`${url}/readyz`).then(r => r.ok, () => false)
     if (ok) return
     await new Promise(r => setTimeout(r, 200))
   }
-  throw new Error(`the server did not become ready:\n${log()}`)
+  throw new Error(`the server did not become ready in ${timeoutMs} ms:\n${log()}`)
 }
 
-/** Seeds a database, starts the server and Chromium; both stop after the file's tests. */
-export async function startPortal(): Promise<Portal> {
+export interface PortalOptions {
+  /** Which Chromium (default: launch.ts's choice from the environment). */
+  browser?: BrowserChoice
+  port?: number
+  readyTimeoutMs?: number
+}
+
+/** A failed start, after everything it had started was stopped; names the server it stopped. */
+export class PortalStartError extends Error {
+  constructor(message: string, readonly url: string, readonly pid: number | undefined, options: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/**
+ * Seeds a database, starts the server and Chromium; both stop after the file's tests. When a step
+ * fails, what had started is stopped before the error is thrown: a file whose set-up failed runs
+ * no afterAll of ours, and a server left behind would hold its port and database until the run ends.
+ */
+export async function startPortal(options: PortalOptions = {}): Promise<Portal> {
   const dir = mkdtempSync(join(tmpdir(), 'portal-browser-'))
   const dbPath = join(dir, 'portal.db')
-  const today = new Date().toISOString().slice(0, 10)
   const conn = initDatabase(dbPath)
   runMigrations(conn)
-  seedDatabase(conn, { claims: 6000, people: 2, days: 120, seed: 11, end: today })
+  // Ends now: the pages' default ranges (ending today) hold data, and nothing lies in the future.
+  const today = seedDatabase(conn, { claims: 6000, people: 2, days: 120, seed: 11 }).end
   closeDatabase()
 
-  const port = await freePort()
+  const port = options.port ?? await freePort()
   let output = ''
   const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, '.output/server/index.mjs')], {
     cwd: ROOT,
@@ -86,25 +105,34 @@ export async function startPortal(): Promise<Portal> {
   })
   child.stdout!.on('data', (d) => { output += d })
   child.stderr!.on('data', (d) => { output += d })
+  const killOnExit = () => { child.kill('SIGKILL') }
+  // The exit hook covers a file that ends without running its hooks (a failed import, say).
+  process.once('exit', killOnExit)
   const url = `http://127.0.0.1:${port}`
-  await waitReady(url, child, () => output)
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  let browser: Browser | undefined
   let stopped = false
   const stop = async () => {
     if (stopped) return
     stopped = true
-    await browser.close()
-    child.kill('SIGTERM')
-    await new Promise(r => (child.exitCode !== null ? r(null) : child.once('exit', r)))
+    await browser?.close()
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise(r => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+    process.removeListener('exit', killOnExit)
     rmSync(dir, { recursive: true, force: true })
   }
-  // The exit hook covers a file that ends without running its hooks (a failed import, say).
+  try {
+    await waitReady(url, child, () => output, options.readyTimeoutMs ?? 60_000)
+    browser = await launchBrowser(options.browser ?? chooseBrowser())
+  }
+  catch (error) {
+    await stop()
+    throw new PortalStartError(`The portal's set-up failed, and the server it started (${url}, pid ${child.pid}) is stopped: ${(error as Error).message}`, url, child.pid, { cause: error })
+  }
   afterAll(stop)
-  process.once('exit', () => { if (!stopped) child.kill('SIGKILL') })
   mkdirSync(ARTIFACTS, { recursive: true })
   return { url, browser, today, stop, api: path => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }) }
 }
@@ -145,7 +173,7 @@ export async function openSession(portal: Portal, viewport = DESKTOP): Promise<S
 }
 
 /** Resolves once Vue has hydrated the page: it keeps the app on its container then. */
-function hydrated(page: Page): Promise<unknown> {
+export function hydrated(page: Page): Promise<unknown> {
   return page.waitForFunction(() => Boolean((document.querySelector('#__nuxt') as { __vue_app__?: unknown } | null)?.__vue_app__))
 }
 

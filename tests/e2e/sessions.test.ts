@@ -232,6 +232,38 @@ describe('the redirect after sign-in', () => {
   })
 })
 
+describe('the redirect after sign-in to a page the role may not open', () => {
+  const VIEWER = { email: 'redirect-viewer@example.com', password: 'redirect-viewer-password-1' }
+  const form = (email: string, password: string, redirect: string) => fetch('/api/auth/login', {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password, redirect }).toString(),
+  })
+
+  it('lands a viewer on the overview with a notice why, signed in, whichever way the form was sent; an admin where asked', async () => {
+    const created = await fetch('/api/v1/admin/users', { method: 'POST', headers: { ...json, ...auth(ADMIN_KEY).headers }, body: JSON.stringify({ ...VIEWER, role: 'viewer' }) })
+    expect(created.status).toBe(201)
+    for (const target of ['/admin/queries', '/admin', '/admin/users?role=viewer']) {
+      const viewer = await form(VIEWER.email, VIEWER.password, target)
+      expect(viewer.status, target).toBe(303)
+      expect(viewer.headers.get('location'), target).toBe('/?notice=admin-only')
+      const session = sessionOf(viewer)!
+      expect((await call('/api/auth/session', session)).body.user).toMatchObject({ email: VIEWER.email, role: 'viewer' })
+      // Already signed in, the sign-in page sends on the same way.
+      const page = await fetch(`/login?redirect=${encodeURIComponent(target)}`, { redirect: 'manual', headers: { cookie: session } })
+      expect(page.headers.get('location'), target).toBe('/?notice=admin-only')
+      expect((await form(ADMIN.email, ADMIN.password, target)).headers.get('location'), target).toBe(target)
+    }
+    const signedIn = await login(VIEWER.email, VIEWER.password)
+    expect(signedIn.body.user.role).toBe('viewer')
+    const overview = await (await fetch('/?notice=admin-only', { headers: { cookie: signedIn.session! } })).text()
+    expect(overview).toMatch(/role="status"[^>]*>The page you asked for needs the admin role/)
+    // A notice the portal did not write is not shown.
+    const crafted = await (await fetch(`/?notice=${encodeURIComponent('Your account is locked')}`, { headers: { cookie: signedIn.session! } })).text()
+    expect(crafted).not.toContain('Your account is locked')
+    expect(crafted).not.toContain('data-testid="notice"')
+  })
+})
+
 describe('failed sign-ins are audited', () => {
   it('with the email tried as target and the reason, never the password', async () => {
     const secret = 'hunter2-not-the-password'

@@ -1,7 +1,7 @@
 // The redirect after sign-in: only ever a path on this site. Each hostile value is one a browser
 // would follow off-site (or that broke the Location header) before the URL parser decided.
 import { describe, expect, it } from 'vitest'
-import { safeRedirect } from '../../utils/redirect.ts'
+import { landingAfterSignIn, needsAdmin, NOTICES, noticeText, safeRedirect } from '../../utils/redirect.ts'
 import { HOSTILE_REDIRECTS } from './redirect-fixture.ts'
 
 
@@ -39,5 +39,29 @@ describe('safeRedirect', () => {
       expect(out, JSON.stringify(value)).toMatch(/^\/(?!\/)[\x21-\x7e]*$/)
     }
     expect(tried).toBe(pieces.length ** 3)
+  })
+})
+
+describe('landingAfterSignIn', () => {
+  it('sends a user whose role may not open the page asked for to the overview, with the notice why', () => {
+    for (const role of ['viewer', 'operator', undefined]) {
+      for (const target of ['/admin', '/admin/queries', '/admin/queries?window=1h', '/ADMIN/users', '/%61dmin/users', '/claims/../admin/jobs']) {
+        expect(landingAfterSignIn(target, role)).toBe('/?notice=admin-only')
+      }
+    }
+    expect(noticeText(new URL(landingAfterSignIn('/admin/queries', 'viewer'), 'http://x').searchParams.get('notice'))).toMatch(/needs the admin role/)
+  })
+
+  it('sends everyone else where they asked, and an admin to the admin pages', () => {
+    expect(landingAfterSignIn('/admin/queries', 'admin')).toBe('/admin/queries')
+    expect(landingAfterSignIn('/claims?status=denied', 'viewer')).toBe('/claims?status=denied')
+    expect(landingAfterSignIn('/administrators', 'viewer')).toBe('/administrators')
+    expect(landingAfterSignIn('//evil.example/admin', 'viewer')).toBe('/')
+    expect(needsAdmin('/account')).toBe(false)
+  })
+
+  it('shows only its own notices, never words from the link', () => {
+    expect(noticeText('admin-only')).toBe(NOTICES['admin-only'])
+    for (const value of ['Your account is locked, call 555-0100', 'toString', '__proto__', ['admin-only'], undefined]) expect(noticeText(value)).toBeUndefined()
   })
 })

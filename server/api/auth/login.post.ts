@@ -3,7 +3,7 @@
 // site (login CSRF). The page posts JSON; before its script has loaded the form itself posts
 // (urlencoded), and gets redirects instead of JSON, so credentials never travel in a URL
 // whichever way the form was sent. Failures are audited with the email tried, never the password.
-import { safeRedirect } from '../../../utils/redirect.ts'
+import { landingAfterSignIn, safeRedirect } from '../../../utils/redirect.ts'
 import { whenUsersReady } from '../../services/auth/bootstrap.ts'
 import { loginLimiter } from '../../services/auth/login-limiter.ts'
 import { LoginBody } from '../../services/auth/schemas.ts'
@@ -40,7 +40,7 @@ export default defineEventHandler(async (event) => {
   await startSession(event, checked.user)
   recordAudit(`user:${checked.user.id}`, 'auth.login', null)
   const { id, email: userEmail, role } = checked.user
-  return type === FORM ? sendRedirect(event, safeRedirect(body?.redirect), 303) : { user: { id, email: userEmail, role } }
+  return type === FORM ? sendRedirect(event, landingAfterSignIn(body?.redirect, role), 303) : { user: { id, email: userEmail, role } }
 })
 
 async function checkCredentials(email: string, password: string) {

@@ -13,11 +13,12 @@ import { DAY_MS, type Progress } from './calendar.ts'
 /** Claims per transaction: large enough to amortise the commit, small enough to report progress. */
 const BATCH = 50_000
 
-export function seedProviders(sqlite: Sqlite): ProviderSeed[] {
+/** `createdAt`: when the providers joined, the start of the data (not the wall clock of the seed). */
+export function seedProviders(sqlite: Sqlite, createdAt: number): ProviderSeed[] {
   const providers = providerSeeds()
-  const insert = sqlite.prepare('INSERT INTO providers (id, npi, name, specialty, state) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
+  const insert = sqlite.prepare('INSERT INTO providers (id, npi, name, specialty, state, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
   sqlite.transaction(() => {
-    for (const p of providers) insert.run(p.id, p.npi, p.name, p.specialty, p.state)
+    for (const p of providers) insert.run(p.id, p.npi, p.name, p.specialty, p.state, createdAt)
   })()
   return providers
 }
@@ -73,7 +74,8 @@ function settle(random: Random, ageDays: number, payer: PayerModel, hot: { reaso
 export interface ClaimsSeedOptions {
   claims: number
   days: string[]
-  end: string
+  /** The end instant (epoch ms): no claim is submitted after it. */
+  endMs: number
   seed: number
   onProgress?: Progress
 }
@@ -85,10 +87,10 @@ export function seedClaims(sqlite: Sqlite, providers: ProviderSeed[], options: C
   const cptPickers = new Map(Object.entries(SPECIALTIES).map(([s, codes]) => [s, new WeightedPicker<CptCode>(codes, codes.map((_, i) => 1 / (i + 1)))]))
   const hotSpots = new Map(HOT_SPOTS.map(h => [`${h.provider}|${h.payer ?? '*'}`, h]))
   const patients = Math.max(500, Math.floor(options.claims / 5))
-  const endMs = Date.parse(`${options.end}T23:59:59Z`)
+  const { endMs } = options
   const perDay = claimsPerDay(options.days, options.claims)
 
-  const columns = ['source', 'source_id', 'provider_id', 'payer', 'patient_ref', 'cpt_code', 'date_of_service', 'submitted_at', 'status', 'denial_reason', 'billed_cents', 'paid_cents'] as const
+  const columns = ['source', 'source_id', 'provider_id', 'payer', 'patient_ref', 'cpt_code', 'date_of_service', 'submitted_at', 'status', 'denial_reason', 'billed_cents', 'paid_cents', 'created_at', 'updated_at'] as const
   let written = 0
   let dayIndex = 0
   while (dayIndex < options.days.length) {
@@ -109,11 +111,14 @@ export function seedClaims(sqlite: Sqlite, providers: ProviderSeed[], options: C
           const stage = drawStatus(random, ageDays, payer.denialRate)
           const draft: ClaimDraft = stage === 'settled' ? settle(random, ageDays, payer, hot) : { status: stage, denialReason: null }
           const paidCents = draft.status === 'paid' ? Math.round(billedCents * payer.allowed * (0.9 + 0.1 * random.next())) : 0
-          // Submitted one to ten working days after the visit, in office hours, never after `end`.
-          const submittedAt = Math.min(endMs, dayMs + random.int(1, 10) * DAY_MS + random.int(8 * 3600, 18 * 3600) * 1000)
+          // Submitted one to ten working days after the visit, in office hours. A visit too recent
+          // for that was submitted between the visit's day and the end instant (spread out, not
+          // piled up on the end instant itself).
+          const planned = dayMs + random.int(1, 10) * DAY_MS + random.int(8 * 3600, 18 * 3600) * 1000
+          const submittedAt = planned <= endMs ? planned : dayMs + Math.floor(random.next() * (endMs - dayMs + 1))
           const patientRef = `PT${random.int(0, patients - 1).toString(36).toUpperCase().padStart(5, '0')}`
           written++
-          insert.push('seed', `C${String(written).padStart(9, '0')}`, provider.id, payer.name, patientRef, cpt.code, day, submittedAt, draft.status, draft.denialReason, billedCents, paidCents)
+          insert.push('seed', `C${String(written).padStart(9, '0')}`, provider.id, payer.name, patientRef, cpt.code, day, submittedAt, draft.status, draft.denialReason, billedCents, paidCents, submittedAt, submittedAt)
           accumulateClaim(acc, { providerId: provider.id, payer: payer.name, dateOfService: day, status: draft.status, denialReason: draft.denialReason, billedCents, paidCents, submittedAt })
           inBatch++
         }

@@ -15,6 +15,8 @@ const PEOPLE_PER_BATCH = 25
 export interface HealthSeedOptions {
   people: number
   days: string[]
+  /** The end instant (epoch ms): a reading or intake after it has not happened yet and is not written. */
+  endMs: number
   seed: number
   onProgress?: Progress
 }
@@ -65,7 +67,8 @@ function clamp(v: number, lo: number, hi: number): number {
 export function seedHealth(sqlite: Sqlite, options: HealthSeedOptions): HealthSeedResult {
   const root = new Random(options.seed ^ 0x5EED)
   const dayStarts = options.days.map(d => Date.parse(`${d}T00:00:00Z`))
-  const insertPerson = sqlite.prepare('INSERT INTO people (ref) VALUES (?) ON CONFLICT (ref) DO UPDATE SET ref = excluded.ref RETURNING id')
+  // Created when the data starts, not at the wall clock of the seed (which may lie after the end).
+  const insertPerson = sqlite.prepare('INSERT INTO people (ref, created_at) VALUES (?, ?) ON CONFLICT (ref) DO UPDATE SET ref = excluded.ref RETURNING id')
   const result: HealthSeedResult = { people: 0, points: 0, intakes: 0 }
 
   for (let start = 0; start < options.people; start += PEOPLE_PER_BATCH) {
@@ -75,7 +78,7 @@ export function seedHealth(sqlite: Sqlite, options: HealthSeedOptions): HealthSe
       const acc: HealthAccumulator = new Map()
       for (let index = start; index < Math.min(options.people, start + PEOPLE_PER_BATCH); index++) {
         const random = root.fork(index)
-        const { id } = insertPerson.get(personRef(index)) as { id: number }
+        const { id } = insertPerson.get(personRef(index), dayStarts[0]) as { id: number }
         const planted = effectFor(index)
         // Intakes first: the planted effect moves the metric on the days after them.
         const taken = new Map<string, Float64Array>()
@@ -84,8 +87,10 @@ export function seedHealth(sqlite: Sqlite, options: HealthSeedOptions): HealthSe
           dayStarts.forEach((dayMs, d) => {
             if (!random.chance(r.chance)) return
             const dose = random.chance(0.1) ? r.dose / 2 : r.dose
+            const takenAt = dayMs + r.hour * 3_600_000 + random.int(-45, 45) * 60_000
+            if (takenAt > options.endMs) return
             doses[d] = dose
-            intakes.push(id, r.supplementId, dayMs + r.hour * 3_600_000 + random.int(-45, 45) * 60_000, dose, r.unit)
+            intakes.push(id, r.supplementId, takenAt, dose, r.unit)
           })
           taken.set(r.supplementId, doses)
         }
@@ -99,7 +104,7 @@ export function seedHealth(sqlite: Sqlite, options: HealthSeedOptions): HealthSe
           }
           const present = devices.get(model.source)
           if (!present) continue
-          writeMetric(random, model, id, dayStarts, present, planted?.metric === model.metric ? { ...planted, doses: taken.get(planted.supplementId)! } : undefined, points, acc)
+          writeMetric(random, model, id, dayStarts, options.endMs, present, planted?.metric === model.metric ? { ...planted, doses: taken.get(planted.supplementId)! } : undefined, points, acc)
         }
         result.people++
       }
@@ -112,7 +117,7 @@ export function seedHealth(sqlite: Sqlite, options: HealthSeedOptions): HealthSe
   return result
 }
 
-function writeMetric(random: Random, model: MetricModel, personId: number, dayStarts: number[], present: boolean[],
+function writeMetric(random: Random, model: MetricModel, personId: number, dayStarts: number[], endMs: number, present: boolean[],
   effect: (EffectTemplate & { doses: Float64Array }) | undefined, points: BulkInserter, acc: HealthAccumulator): void {
   const [mean, sd, lo, hi] = model.base
   const { min, max } = METRICS[model.metric]
@@ -127,6 +132,8 @@ function writeMetric(random: Random, model: MetricModel, personId: number, daySt
     for (const [hour, offset] of model.readings) {
       const at = dayMs + hour * 3_600_000 + random.int(0, 40) * 60_000
       const value = round(clamp(day + offset + (model.readingSd ? random.normal(0, model.readingSd) : 0), min, max), model.decimals)
+      // Drawn all the same, so an earlier end changes no earlier reading.
+      if (at > endMs) continue
       points.push(personId, model.metric, at, value, model.source)
       accumulatePoint(acc, personId, model.metric, at, value)
     }

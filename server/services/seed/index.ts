@@ -1,9 +1,11 @@
 // Deterministic synthetic data for demos, tests and benchmarks: providers and claims, people with
-// health data and supplement intakes. The same options (seed and end day included) always give
-// the same rows. `npm run db:seed` and the server's demo seed both come through seedDatabase.
+// health data and supplement intakes. The same options (seed and end included) always give the
+// same rows, and none of them lies after the end instant. `npm run db:seed` and the server's
+// demo seed both come through seedDatabase.
 import type { Connection } from '../../database/connection.ts'
+import { dayStart, utcDay } from '../days.ts'
 import { ensureSupplementCatalogue } from '../health/supplements.ts'
-import { dayList, type Progress } from './calendar.ts'
+import { dayList, endInstant, type Progress } from './calendar.ts'
 import { seedClaims, seedProviders } from './claims.ts'
 import { seedHealth } from './health.ts'
 
@@ -14,7 +16,7 @@ export interface SeedOptions {
   people: number
   days: number
   seed: number
-  /** The last day of data, YYYY-MM-DD (default: today, UTC). */
+  /** The end of the data: a day YYYY-MM-DD (all of it, UTC) or an ISO instant (default: now). */
   end?: string
   /** After each committed batch: the phase, its units done of its total, and rows written in all. */
   onProgress?: (phase: 'claims' | 'people', done: number, total: number, rows: number) => void
@@ -27,7 +29,10 @@ export interface SeedReport {
   points: number
   intakes: number
   totalRows: number
+  /** The last day of data (UTC). */
   end: string
+  /** The end instant, ISO: no row lies after it. */
+  endAt: string
   ms: number
 }
 
@@ -53,7 +58,8 @@ export function resetData(conn: Connection): void {
 
 export function seedDatabase(conn: Connection, options: SeedOptions): SeedReport {
   const started = performance.now()
-  const end = options.end ?? new Date().toISOString().slice(0, 10)
+  const endMs = endInstant(options.end)
+  const end = utcDay(endMs)
   const days = dayList(end, options.days)
   let claimRows = 0
   const progress = (phase: 'claims' | 'people'): Progress => (done, total, rows) => {
@@ -63,9 +69,9 @@ export function seedDatabase(conn: Connection, options: SeedOptions): SeedReport
   const sqlite = conn.sqlite
 
   ensureSupplementCatalogue(sqlite)
-  const providers = seedProviders(sqlite)
-  const claims = options.claims > 0 ? seedClaims(sqlite, providers, { claims: options.claims, days, end, seed: options.seed, onProgress: progress('claims') }) : 0
-  const health = options.people > 0 ? seedHealth(sqlite, { people: options.people, days, seed: options.seed, onProgress: progress('people') }) : { people: 0, points: 0, intakes: 0 }
+  const providers = seedProviders(sqlite, dayStart(days[0]!))
+  const claims = options.claims > 0 ? seedClaims(sqlite, providers, { claims: options.claims, days, endMs, seed: options.seed, onProgress: progress('claims') }) : 0
+  const health = options.people > 0 ? seedHealth(sqlite, { people: options.people, days, endMs, seed: options.seed, onProgress: progress('people') }) : { people: 0, points: 0, intakes: 0 }
   // Fresh statistics, so the planner sees the new data at once rather than at the next open.
   sqlite.pragma('optimize')
 
@@ -75,6 +81,7 @@ export function seedDatabase(conn: Connection, options: SeedOptions): SeedReport
     ...health,
     totalRows: providers.length + claims + health.people + health.points + health.intakes,
     end,
+    endAt: new Date(endMs).toISOString(),
     ms: performance.now() - started,
   }
 }
