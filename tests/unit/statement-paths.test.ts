@@ -14,7 +14,7 @@ import { metricsText } from '../../server/services/monitoring/prometheus.ts'
 import { BulkInserter } from '../../server/services/query/bulk-insert.ts'
 import { configureSlowLog, defineQuery, queryStats, resetQueryStats, runTallied, slowQueries, type StatementTally } from '../../server/services/query/index.ts'
 import { runOffThread, stopOffThreadWorker } from '../../server/services/query/off-thread.ts'
-import { NO_PLAN_STEPS } from '../../server/services/query/stats.ts'
+import { NO_PLAN_STEPS, recordExecution, statementStats } from '../../server/services/query/stats.ts'
 import { insertFixture } from './claims-fixture.ts'
 import { tempDatabase } from './helpers.ts'
 
@@ -136,6 +136,23 @@ describe('one execution path for every statement', () => {
     expect(plans).toHaveLength(3)
     expect(new Set(plans).size).toBe(1)
     expect(plans[0]).toMatch(/SEARCH claims USING INTEGER PRIMARY KEY/)
+  })
+})
+
+describe('db_query_duration_seconds', () => {
+  it('is rendered from the query layer\'s own buckets: cumulative, in seconds, with the sum', async () => {
+    const s = statementStats('test.paths.buckets', 'SELECT 1')
+    for (const ms of [0.05, 0.3, 0.3, 7, 2000]) recordExecution(s, ms, 1)
+    const { body } = await metricsText()
+    const sample = (suffix: string) => Number(body.split('\n').find(l => l.startsWith(`db_query_duration_seconds${suffix}`))?.split(' ').pop())
+    expect(sample('_bucket{le="0.0001",query="test.paths.buckets"}')).toBe(1)
+    expect(sample('_bucket{le="0.00025",query="test.paths.buckets"}')).toBe(1)
+    expect(sample('_bucket{le="0.0005",query="test.paths.buckets"}')).toBe(3)
+    expect(sample('_bucket{le="0.01",query="test.paths.buckets"}')).toBe(4)
+    expect(sample('_bucket{le="1",query="test.paths.buckets"}')).toBe(4)
+    expect(sample('_bucket{le="+Inf",query="test.paths.buckets"}')).toBe(5)
+    expect(sample('_count{query="test.paths.buckets"}')).toBe(5)
+    expect(sample('_sum{query="test.paths.buckets"}')).toBeCloseTo(2.00765, 9)
   })
 })
 
