@@ -1,6 +1,6 @@
 // What measuring costs on the hot path: the same cached GET /api/v1/claims/metrics (a cache HIT,
 // where our own work is smallest, so the measurements' share is largest) on two portals, one with
-// the measurements (request timing, Server-Timing, route statistics, query observer, prom-client)
+// the measurements (request timing, Server-Timing, route statistics, the statement tally, prom-client)
 // and one started with NUXT_MEASUREMENTS=false, under the same load in alternating rounds.
 import { primeCached } from '../lib/admin.ts'
 import type { BenchContext, LoadOptions, Scenario } from '../lib/context.ts'
