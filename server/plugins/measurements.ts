@@ -1,11 +1,11 @@
-// Measurements: times every request and the named queries inside it (Server-Timing, per-route
-// statistics, /metrics) and samples the event loop and memory. NUXT_MEASUREMENTS=false turns all
+// Measurements: times every request (Server-Timing, per-route statistics, /metrics), runs it in
+// the query layer's tally so its statements' time is its `db`, and samples the event loop and
+// memory. The statements themselves are measured by the query layer whatever runs them. NUXT_MEASUREMENTS=false turns all
 // of it off, so a benchmark can compare the hot path with and without it.
 import type { H3Event } from 'h3'
-import { setQueryObserver } from '../services/query/index.ts'
 import { startProcessSampler, stopProcessSampler } from '../services/monitoring/process.ts'
-import { observeQuery, observeRequest } from '../services/monitoring/prometheus.ts'
-import { addQueryTime, runInRequest, type RequestMeasure } from '../services/monitoring/request-context.ts'
+import { observeRequest } from '../services/monitoring/prometheus.ts'
+import { runInRequest, type RequestMeasure } from '../services/monitoring/request-context.ts'
 import { configureRequestStats, recordRequest } from '../services/monitoring/requests.ts'
 import { routeLabel } from '../services/monitoring/route-label.ts'
 import { serverTiming } from '../services/monitoring/server-timing.ts'
@@ -18,10 +18,6 @@ export default defineNitroPlugin((nitroApp) => {
     return
   }
   startProcessSampler()
-  setQueryObserver((name, ms) => {
-    addQueryTime(ms)
-    observeQuery(name, ms)
-  })
 
   // Routes are matched after the middleware: a request a middleware answered (401, 403) gets its
   // template from the router here, off the response path.
@@ -65,7 +61,6 @@ export default defineNitroPlugin((nitroApp) => {
   }
 
   nitroApp.hooks.hook('close', () => {
-    setQueryObserver(undefined)
     stopProcessSampler()
   })
 })

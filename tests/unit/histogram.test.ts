@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bucketOf, Histogram, upperBound } from '../../server/services/monitoring/histogram.ts'
+import { bucketOf, Histogram, upperBound } from '../../server/services/histogram.ts'
 
 describe('Histogram', () => {
   it('estimates percentiles of a uniform 1..1000 ms series within 10%', () => {

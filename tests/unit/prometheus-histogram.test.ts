@@ -35,7 +35,7 @@ describe('ScrapedHistogram', () => {
     const h = new ScrapedHistogram<'query'>('q', 'help', bounds)
     for (const v of [0.002, 0.003, 5]) h.observe('a', () => ({ query: 'a' }), v)
     h.observe('b', () => ({ query: 'b' }), 0.5)
-    expect([...h.allSeries()].map(s => [s.labels.query, s.count, [...s.counts]])).toEqual([['a', 3, [0, 2, 0, 0, 1]], ['b', 1, [0, 0, 0, 1, 0]]])
+    expect([...h.allSeries()].map(s => [s.labels.query, s.count, Array.from(s.counts)])).toEqual([['a', 3, [0, 2, 0, 0, 1]], ['b', 1, [0, 0, 0, 1, 0]]])
     h.reset()
     expect([...h.allSeries()]).toEqual([])
   })

@@ -1,6 +1,6 @@
 // What measuring costs on the hot path: the same cached GET /api/v1/claims/metrics (a cache HIT,
 // where our own work is smallest, so the measurements' share is largest) on two portals, one with
-// the measurements (request timing, Server-Timing, route statistics, query observer, prom-client)
+// the measurements (request timing, Server-Timing, route statistics, the statement tally, prom-client)
 // and one started with NUXT_MEASUREMENTS=false, under the same load in alternating rounds.
 import { primeCached } from '../lib/admin.ts'
 import type { BenchContext, LoadOptions, Scenario } from '../lib/context.ts'
@@ -59,7 +59,7 @@ export const measurementCost: Scenario = {
         notes: [
           `\`${path}\`, every answer a cache HIT; ${CONNECTIONS} connections; two portals started side by side, ${ROUNDS} alternating rounds of ${durationS} s each `
           + `after ${ctx.warmupS} s of warm-up; medians of the rounds. On ÷ off per pair of back-to-back rounds: ${pairRatios.map(fmtRatio).join(', ')} (median ${fmtRatio(medianPair)}, the req/s target's figure; the table's ratio row divides the medians of each side).`,
-          'Off removes the per-request context, the writeHead wrapper, Server-Timing, the route statistics and the /metrics request and query histograms; the request id and the cache stay.',
+          'Off removes the per-request context and statement tally, the writeHead wrapper, Server-Timing, the route statistics and the /metrics request histogram; the request id, the cache and the query layer\'s per-statement statistics stay.',
         ],
         data: { path, on: rounds[0], off: rounds[1], pairRatios },
       }

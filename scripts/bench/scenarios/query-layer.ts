@@ -1,5 +1,5 @@
 // What the named-query layer costs: each named statement run through NamedQuery (timing, stats
-// histogram, slow-log check, observer) against the same SQL with the same parameters on a bare
+// histogram, Prometheus buckets, tally and slow-log checks) against the same SQL with the same parameters on a bare
 // better-sqlite3 prepared statement, in this process on the bench database. The service call
 // (the statement plus its shaping: cursors, dates, joins of several statements) is shown beside
 // them for scale.

@@ -3,10 +3,10 @@
 // updates changed ones, skips unchanged ones (idempotent on (source, sourceId)) and moves the
 // rollup with them.
 import type { Sqlite } from '../../database/connection.ts'
-import { BulkInserter } from '../../database/bulk-insert.ts'
+import { BulkInserter } from '../query/bulk-insert.ts'
 import { useConnection } from '../../database/client.ts'
 import { auditedTransaction, type AuditOf } from '../audit.ts'
-import { catalogue, defineQuery, timed } from '../query/index.ts'
+import { defineQuery } from '../query/index.ts'
 import { checkRows, parseRows, rejectIfAny, type IngestResult } from '../batch.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from './rollup.ts'
 import { CLAIM_COLUMNS, type ClaimRow } from './row.ts'
@@ -57,7 +57,6 @@ const INSERT_COLUMNS = ['source', 'source_id', 'provider_id', 'payer', 'patient_
   'status', 'denial_reason', 'billed_cents', 'paid_cents', 'created_at', 'updated_at'] as const
 /** Rows per INSERT statement: one statement for many rows is several times faster than one each. */
 const INSERT_CHUNK = 200
-catalogue('claims.ingest.insert', `INSERT INTO claims (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(',')})`)
 
 type StoredFields = Omit<ClaimRow, 'id' | 'source' | 'sourceId'>
 
@@ -132,11 +131,9 @@ export function writeBatch(claims: ClaimInput[], audit?: AuditOf<IngestResult>, 
 }
 
 function insertRows(sqlite: Sqlite, rows: unknown[][]): void {
-  timed('claims.ingest.insert', () => {
-    const insert = new BulkInserter(sqlite, 'claims', INSERT_COLUMNS, INSERT_CHUNK)
-    for (const row of rows) insert.push(...row)
-    return insert.flush()
-  }, n => n)
+  const insert = new BulkInserter('claims.ingest.insert', sqlite, 'claims', INSERT_COLUMNS, INSERT_CHUNK)
+  for (const row of rows) insert.push(...row)
+  insert.flush()
 }
 
 export function ingestClaims(body: string, format: IngestFormat, audit?: AuditOf<IngestResult>): IngestResult {

@@ -4,7 +4,7 @@
 import type { ClaimStatus, RollupDimension } from '../../database/schema.ts'
 import type { Sqlite } from '../../database/connection.ts'
 import { preparedStatement } from '../../database/statements.ts'
-import { catalogue, timed } from '../query/index.ts'
+import { defineStatement, measured } from '../query/index.ts'
 
 export interface RollupClaim {
   providerId: number
@@ -104,23 +104,26 @@ ON CONFLICT (dim, day, key) DO UPDATE SET
   max_submitted_at = CASE WHEN ? THEN max_submitted_at ELSE max(max_submitted_at, excluded.max_submitted_at) END`
 
 const PRUNE_SQL = 'DELETE FROM claims_daily WHERE dim = ? AND day = ? AND key = ? AND claims = 0'
-catalogue('claims.rollup.upsert', UPSERT_SQL)
-catalogue('claims.rollup.prune', PRUNE_SQL)
-
-function prepared(sqlite: Sqlite) {
-  return { upsert: preparedStatement(sqlite, UPSERT_SQL), prune: preparedStatement(sqlite, PRUNE_SQL) }
-}
+const upsertStatement = defineStatement('claims.rollup.upsert', UPSERT_SQL)
+const pruneStatement = defineStatement('claims.rollup.prune', PRUNE_SQL)
 
 /**
  * Applies the accumulated deltas. Call inside the transaction that wrote the claims.
  * Rows that drop to zero claims are removed, so the rollup holds no empty days.
  */
 export function applyRollup(sqlite: Sqlite, acc: RollupAccumulator): number {
-  return timed('claims.rollup.upsert', () => upsertAll(sqlite, acc), rows => rows)
+  const emptied: [string, string, string][] = []
+  const rows = measured(upsertStatement, sqlite, () => upsertAll(sqlite, acc, emptied), n => n)
+  // Rows that may have dropped to zero claims, pruned as a batch of their own.
+  if (emptied.length) {
+    const prune = preparedStatement(sqlite, PRUNE_SQL)
+    measured(pruneStatement, sqlite, () => emptied.reduce((n, [dim, day, key]) => n + prune.run(dim, day, key).changes, 0), n => n)
+  }
+  return rows
 }
 
-function upsertAll(sqlite: Sqlite, acc: RollupAccumulator): number {
-  const { upsert, prune } = prepared(sqlite)
+function upsertAll(sqlite: Sqlite, acc: RollupAccumulator, emptied: [string, string, string][]): number {
+  const upsert = preparedStatement(sqlite, UPSERT_SQL)
   let rows = 0
   for (const [id, d] of acc) {
     if (d.claims === 0 && d.billedCents === 0 && d.paidCents === 0 && d.submitted === 0 && d.pending === 0
@@ -133,30 +136,32 @@ function upsertAll(sqlite: Sqlite, acc: RollupAccumulator): number {
     const max = d.unknownBounds ? null : d.maxSubmittedAt
     upsert.run(dim, day, key, d.claims, d.submitted, d.pending, d.approved, d.denied, d.paid, d.appealed, d.billedCents, d.paidCents, d.deniedCents,
       min, max, keep, keep)
-    if (d.claims < 0) prune.run(dim, day, key)
+    if (d.claims < 0) emptied.push([dim, day, key])
     rows++
   }
   return rows
 }
 
-/** Rebuilds the whole rollup from the claims table (used by the consistency check and repair). */
-export function rebuildClaimsRollup(sqlite: Sqlite): void {
-  const dims: [RollupDimension, string][] = [
-    ['provider', 'CAST(provider_id AS TEXT)'],
-    ['payer', 'payer'],
-    ['denial_reason', `coalesce(denial_reason, '')`],
-  ]
-  sqlite.transaction(() => {
-    sqlite.prepare('DELETE FROM claims_daily').run()
-    for (const [dim, expr] of dims) {
-      sqlite.prepare(`
+const REBUILD_DIMENSIONS: [RollupDimension, string][] = [
+  ['provider', 'CAST(provider_id AS TEXT)'],
+  ['payer', 'payer'],
+  ['denial_reason', `coalesce(denial_reason, '')`],
+]
+const rebuildDelete = defineStatement('claims.rollup.rebuild.delete', 'DELETE FROM claims_daily')
+const rebuildInserts = REBUILD_DIMENSIONS.map(([dim, expr]) => defineStatement(`claims.rollup.rebuild[${dim}]`, `
         INSERT INTO claims_daily (dim, day, key, claims, submitted, pending, approved, denied, paid, appealed, billed_cents, paid_cents, denied_cents,
           min_submitted_at, max_submitted_at)
         SELECT '${dim}', date_of_service, ${expr}, count(*),
           sum(status = 'submitted'), sum(status = 'pending'), sum(status = 'approved'), sum(status = 'denied'),
           sum(status = 'paid'), sum(status = 'appealed'), sum(billed_cents), sum(paid_cents),
           sum(CASE WHEN status = 'denied' THEN billed_cents ELSE 0 END), min(submitted_at), max(submitted_at)
-        FROM claims GROUP BY date_of_service, ${expr}`).run()
-    }
+        FROM claims GROUP BY date_of_service, ${expr}`))
+
+/** Rebuilds the whole rollup from the claims table (used by the consistency check and repair). */
+export function rebuildClaimsRollup(sqlite: Sqlite): void {
+  const changes = (r: { changes: number }) => r.changes
+  sqlite.transaction(() => {
+    measured(rebuildDelete, sqlite, () => sqlite.prepare(rebuildDelete.sql).run(), changes)
+    for (const statement of rebuildInserts) measured(statement, sqlite, () => sqlite.prepare(statement.sql).run(), changes)
   })()
 }

@@ -1,9 +1,9 @@
 // POST /api/v1/supplement-intakes: bulk intakes as a JSON array or NDJSON. All or nothing,
 // idempotent on (personId, supplementId, takenAt); people are created when their data arrives.
 import { useConnection } from '../../database/client.ts'
-import { BulkInserter } from '../../database/bulk-insert.ts'
+import { BulkInserter } from '../query/bulk-insert.ts'
 import { auditedTransaction, type AuditOf } from '../audit.ts'
-import { catalogue, defineQuery, timed } from '../query/index.ts'
+import { defineQuery } from '../query/index.ts'
 import { parseRows, validateRows, type BatchFormat, type WriteOutcome } from './batch.ts'
 import { ensurePeople } from './people.ts'
 import { IntakeInput } from './schemas.ts'
@@ -31,7 +31,6 @@ const updateRow = defineQuery<{ id: number, dose: number, unit: string }, never>
   'UPDATE supplement_intakes SET dose = @dose, unit = @unit WHERE id = @id')
 
 const COLUMNS = ['person_id', 'supplement_id', 'taken_at', 'dose', 'unit'] as const
-catalogue('intakes.ingest.insert', `INSERT INTO supplement_intakes (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?)`)
 
 const keyOf = (personId: number | string, supplementId: string, takenAt: number) => `${personId}\u0000${supplementId}\u0000${takenAt}`
 
@@ -49,27 +48,25 @@ export function writeIntakes(intakes: IntakeInput[], audit?: AuditOf<WriteOutcom
     for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
       for (const row of existing.all({ keys: JSON.stringify(keys.slice(i, i + LOOKUP_CHUNK)) })) found.set(keyOf(row.personId, row.supplementId, row.takenAt), row)
     }
-    const inserter = new BulkInserter(sqlite, 'supplement_intakes', COLUMNS, 2000)
+    const inserter = new BulkInserter('intakes.ingest.insert', sqlite, 'supplement_intakes', COLUMNS, 2000)
     const changed = new Set<string>()
     const outcome: WriteOutcome = { inserted: 0, updated: 0, unchanged: 0, changedPersonIds: [] }
-    timed('intakes.ingest.insert', () => {
-      intakes.forEach((intake, i) => {
-        const before = found.get(keyOf(...keys[i]!))
-        if (before && before.dose === intake.dose && before.unit === intake.unit) {
-          outcome.unchanged++
-          return
-        }
-        changed.add(intake.personId)
-        if (before) {
-          updateRow.run({ id: before.id, dose: intake.dose, unit: intake.unit })
-          outcome.updated++
-          return
-        }
-        inserter.push(keys[i]![0], intake.supplementId, intake.takenAt, intake.dose, intake.unit)
-        outcome.inserted++
-      })
-      return inserter.flush()
-    }, n => n)
+    intakes.forEach((intake, i) => {
+      const before = found.get(keyOf(...keys[i]!))
+      if (before && before.dose === intake.dose && before.unit === intake.unit) {
+        outcome.unchanged++
+        return
+      }
+      changed.add(intake.personId)
+      if (before) {
+        updateRow.run({ id: before.id, dose: intake.dose, unit: intake.unit })
+        outcome.updated++
+        return
+      }
+      inserter.push(keys[i]![0], intake.supplementId, intake.takenAt, intake.dose, intake.unit)
+      outcome.inserted++
+    })
+    inserter.flush()
     outcome.changedPersonIds = [...changed]
     return outcome
   }, audit)

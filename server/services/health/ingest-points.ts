@@ -3,9 +3,9 @@
 // creates the people it names, inserts new points, updates changed values, skips unchanged ones
 // (idempotent on (personId, metric, at, source)) and keeps health_daily in step.
 import { useConnection } from '../../database/client.ts'
-import { BulkInserter } from '../../database/bulk-insert.ts'
+import { BulkInserter } from '../query/bulk-insert.ts'
 import { auditedTransaction, type AuditOf } from '../audit.ts'
-import { catalogue, defineQuery, timed } from '../query/index.ts'
+import { defineQuery } from '../query/index.ts'
 import { parseRows, validateRows, type BatchFormat, type WriteOutcome } from './batch.ts'
 import { ensurePeople } from './people.ts'
 import { utcDay } from '../days.ts'
@@ -41,7 +41,6 @@ const touchSource = defineQuery<{ id: string, rows: number, at: number }, never>
   ON CONFLICT (id) DO UPDATE SET rows_ingested = rows_ingested + excluded.rows_ingested, last_ingest_at = excluded.last_ingest_at`)
 
 const COLUMNS = ['person_id', 'metric', 'at', 'value', 'source'] as const
-catalogue('health.ingest.insert', `INSERT INTO health_data_points (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?)`)
 
 const keyOf = (personId: number | string, metric: string, at: number, source: string) => `${personId}\u0000${metric}\u0000${at}\u0000${source}`
 
@@ -67,35 +66,33 @@ export function writePoints(points: HealthPointInput[], audit?: AuditOf<WriteOut
     const ids = ensurePeople(points.map(p => p.personId), now)
     const keys = points.map(p => [ids.get(p.personId)!, p.metric, p.at, p.source] as [number, string, number, string])
     const found = findExisting(keys)
-    const inserter = new BulkInserter(sqlite, 'health_data_points', COLUMNS, 2000)
+    const inserter = new BulkInserter('health.ingest.insert', sqlite, 'health_data_points', COLUMNS, 2000)
     const fresh: HealthAccumulator = new Map()
     const redo = new Set<string>()
     const changed = new Set<string>()
     const rowsPerSource = new Map<string, number>()
     const outcome: WriteOutcome = { inserted: 0, updated: 0, unchanged: 0, changedPersonIds: [] }
-    timed('health.ingest.insert', () => {
-      points.forEach((p, i) => {
-        const [personId] = keys[i]!
-        const before = found.get(keyOf(...keys[i]!))
-        if (before && before.value === p.value) {
-          outcome.unchanged++
-          return
-        }
-        changed.add(p.personId)
-        rowsPerSource.set(p.source, (rowsPerSource.get(p.source) ?? 0) + 1)
-        if (before) {
-          updateValue.run({ id: before.id, value: p.value })
-          // A replaced value can take the day's minimum or maximum with it: recompute the day.
-          redo.add(`${personId}|${p.metric}|${utcDay(p.at)}`)
-          outcome.updated++
-          return
-        }
-        inserter.push(personId, p.metric, p.at, p.value, p.source)
-        accumulatePoint(fresh, personId, p.metric, p.at, p.value)
-        outcome.inserted++
-      })
-      return inserter.flush()
-    }, n => n)
+    points.forEach((p, i) => {
+      const [personId] = keys[i]!
+      const before = found.get(keyOf(...keys[i]!))
+      if (before && before.value === p.value) {
+        outcome.unchanged++
+        return
+      }
+      changed.add(p.personId)
+      rowsPerSource.set(p.source, (rowsPerSource.get(p.source) ?? 0) + 1)
+      if (before) {
+        updateValue.run({ id: before.id, value: p.value })
+        // A replaced value can take the day's minimum or maximum with it: recompute the day.
+        redo.add(`${personId}|${p.metric}|${utcDay(p.at)}`)
+        outcome.updated++
+        return
+      }
+      inserter.push(personId, p.metric, p.at, p.value, p.source)
+      accumulatePoint(fresh, personId, p.metric, p.at, p.value)
+      outcome.inserted++
+    })
+    inserter.flush()
     mergeHealthRollup(sqlite, fresh)
     if (redo.size) recomputeHealthDays(sqlite, redo)
     for (const [id, rows] of rowsPerSource) touchSource.run({ id, rows, at: now })

@@ -2,7 +2,7 @@
 // minimum and maximum of the points. Summaries and correlations read it instead of raw points.
 import type { Sqlite } from '../../database/connection.ts'
 import { preparedStatement } from '../../database/statements.ts'
-import { catalogue, timed } from '../query/index.ts'
+import { defineStatement, measured } from '../query/index.ts'
 import { DAY_MS, dayStart, utcDay } from '../days.ts'
 
 export interface DayAggregate {
@@ -32,7 +32,7 @@ const MERGE_SQL = `INSERT INTO health_daily (person_id, metric, day, count, sum,
 ON CONFLICT (person_id, metric, day) DO UPDATE SET
   count = count + excluded.count, sum = sum + excluded.sum,
   min = min(min, excluded.min), max = max(max, excluded.max)`
-catalogue('health.rollup.merge', MERGE_SQL)
+const merge = defineStatement('health.rollup.merge', MERGE_SQL)
 
 /**
  * Adds newly inserted points to the rollup. Only for points that are new: a point that replaced
@@ -40,7 +40,7 @@ catalogue('health.rollup.merge', MERGE_SQL)
  */
 export function mergeHealthRollup(sqlite: Sqlite, acc: HealthAccumulator): number {
   const stmt = preparedStatement(sqlite, MERGE_SQL)
-  return timed('health.rollup.merge', () => {
+  return measured(merge, sqlite, () => {
     for (const [key, a] of acc) {
       const [personId, metric, day] = key.split('|') as [string, string, string]
       stmt.run(Number(personId), metric, day, a.count, a.sum, a.min, a.max)
@@ -53,22 +53,24 @@ const RECOMPUTE_DELETE = 'DELETE FROM health_daily WHERE person_id = ? AND metri
 const RECOMPUTE_INSERT = `INSERT INTO health_daily (person_id, metric, day, count, sum, min, max)
   SELECT person_id, metric, ?, count(*), sum(value), min(value), max(value) FROM health_data_points
   WHERE person_id = ? AND metric = ? AND at >= ? AND at < ? GROUP BY person_id, metric`
-catalogue('health.rollup.recompute.delete', RECOMPUTE_DELETE)
-catalogue('health.rollup.recompute.insert', RECOMPUTE_INSERT)
+const recomputeDelete = defineStatement('health.rollup.recompute.delete', RECOMPUTE_DELETE)
+const recomputeInsert = defineStatement('health.rollup.recompute.insert', RECOMPUTE_INSERT)
 
 /** Recomputes the given `${personId}|${metric}|${day}` keys from the raw points. */
 export function recomputeHealthDays(sqlite: Sqlite, keys: Iterable<string>): number {
   const del = preparedStatement(sqlite, RECOMPUTE_DELETE)
   const ins = preparedStatement(sqlite, RECOMPUTE_INSERT)
-  return timed('health.rollup.recompute.insert', () => {
-    let n = 0
-    for (const key of keys) {
-      const [personId, metric, day] = key.split('|') as [string, string, string]
+  const days = [...keys].map(key => key.split('|') as [string, string, string])
+  // Every delete, then every insert: each statement's runs are one timed batch of their own.
+  measured(recomputeDelete, sqlite, () => {
+    for (const [personId, metric, day] of days) del.run(Number(personId), metric, day)
+    return days.length
+  }, n => n)
+  return measured(recomputeInsert, sqlite, () => {
+    for (const [personId, metric, day] of days) {
       const start = dayStart(day)
-      del.run(Number(personId), metric, day)
       ins.run(day, Number(personId), metric, start, start + DAY_MS)
-      n++
     }
-    return n
+    return days.length
   }, n => n)
 }

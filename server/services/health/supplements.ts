@@ -1,17 +1,20 @@
 // The supplement catalogue: reference data that exists in every database (not only seeded ones),
 // since intakes must name a supplement from it. Written at start from SUPPLEMENTS.
 import type { Sqlite } from '../../database/connection.ts'
-import { defineQuery } from '../query/index.ts'
+import { defineQuery, defineStatement, measured } from '../query/index.ts'
 import { SUPPLEMENTS } from './catalog.ts'
 
 const UPSERT = `INSERT INTO supplements (id, name, default_unit, description) VALUES (?, ?, ?, ?)
   ON CONFLICT (id) DO UPDATE SET name = excluded.name, default_unit = excluded.default_unit, description = excluded.description
   WHERE (name, default_unit, description) IS NOT (excluded.name, excluded.default_unit, excluded.description)`
 
+const upsertStatement = defineStatement('supplements.ensure', UPSERT)
+
 /** Makes the supplements table hold the catalogue; returns how many rows it added or changed. */
 export function ensureSupplementCatalogue(sqlite: Sqlite): number {
   const upsert = sqlite.prepare(UPSERT)
-  return sqlite.transaction(() => SUPPLEMENTS.reduce((n, s) => n + upsert.run(s.id, s.name, s.defaultUnit, s.description).changes, 0))()
+  return sqlite.transaction(() => measured(upsertStatement, sqlite,
+    () => SUPPLEMENTS.reduce((n, s) => n + upsert.run(s.id, s.name, s.defaultUnit, s.description).changes, 0), n => n))()
 }
 
 export interface SupplementRow {

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { slowLogSettings } from '../query/stats.ts'
+import { mergeStatementBatch, type StatementBatch } from '../query/transfer.ts'
 import type { JobTask } from './queue.ts'
 
 /** The bundled entry the build emits next to the server (see bundle-worker.ts). */
@@ -57,7 +59,7 @@ export function runInWorker(task: JobTask, payload: Record<string, unknown>, opt
     let worker: Worker
     try {
       const { entry, driver } = resolved ??= resolveEntry()
-      worker = new Worker(entry, { workerData: { dbPath: options.dbPath, task, payload, driver } })
+      worker = new Worker(entry, { workerData: { dbPath: options.dbPath, task, payload, driver, slowLog: slowLogSettings() } })
     }
     catch (error) {
       reject(error)
@@ -72,8 +74,10 @@ export function runInWorker(task: JobTask, payload: Record<string, unknown>, opt
       void worker.terminate()
     }
     const timer = setTimeout(() => settle(() => reject(new JobTimeout(`${task} took longer than ${options.timeoutMs} ms and was stopped`))), options.timeoutMs)
-    worker.on('message', (msg: { type: string, result?: Record<string, unknown>, message?: string, done?: number, total?: number }) => {
-      if (msg.type === 'progress') options.onProgress?.(msg.done!, msg.total!)
+    worker.on('message', (msg: { type: string, result?: Record<string, unknown>, message?: string, done?: number, total?: number, batch?: StatementBatch }) => {
+      // The job's statements join this thread's statistics (/admin/queries, /metrics, slow log).
+      if (msg.type === 'statements') mergeStatementBatch(msg.batch!)
+      else if (msg.type === 'progress') options.onProgress?.(msg.done!, msg.total!)
       else if (msg.type === 'done') settle(() => resolve(msg.result ?? {}))
       else if (msg.type === 'error') settle(() => reject(new Error(msg.message)))
     })

@@ -8,6 +8,8 @@ import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { closeDatabase, initDatabase } from '../../database/client.ts'
+import { configureSlowLog, type SlowLogSettings } from '../query/stats.ts'
+import { takeStatementBatch } from '../query/transfer.ts'
 import { HANDLERS } from './handlers.ts'
 import type { JobTask } from './queue.ts'
 
@@ -15,6 +17,8 @@ interface Input {
   dbPath: string
   task: JobTask
   payload: Record<string, unknown>
+  /** The main thread's slow-query settings, so this thread's statements are judged alike. */
+  slowLog?: SlowLogSettings
 }
 
 /**
@@ -31,10 +35,21 @@ function lowerPriority(): void {
   }
 }
 
-const { dbPath, task, payload } = workerData as Input
+const { dbPath, task, payload, slowLog } = workerData as Input
 lowerPriority()
 const port = parentPort!
+if (slowLog) configureSlowLog(slowLog)
 let lastProgress = 0
+
+/**
+ * This thread's statements go back to the main thread's statistics: batched with each progress
+ * report and once at the end (before the result, so they are counted when the job is done).
+ */
+function sendStatements(): void {
+  const batch = takeStatementBatch()
+  if (batch.statements.length || batch.slow.length) port.postMessage({ type: 'statements', batch })
+}
+
 try {
   initDatabase(dbPath)
   const handler = HANDLERS[task]
@@ -43,11 +58,14 @@ try {
     const now = performance.now()
     if (now - lastProgress < 500 && done < total) return
     lastProgress = now
+    sendStatements()
     port.postMessage({ type: 'progress', done, total })
   })
+  sendStatements()
   port.postMessage({ type: 'done', result })
 }
 catch (error) {
+  sendStatements()
   port.postMessage({ type: 'error', message: (error as Error).message })
 }
 finally {

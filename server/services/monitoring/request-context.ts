@@ -1,26 +1,13 @@
-// Which request a named query belongs to. The measurement plugin runs every request inside
-// `runInRequest`; the query observer adds each statement's time to the request it ran for, even
-// across awaits, so Server-Timing's `db` is exact when requests interleave.
-import { AsyncLocalStorage } from 'node:async_hooks'
+// What the measurement plugin keeps per request. Statement time is tallied by the query layer
+// (query/tally.ts) into the request's measure, which is the tally of the request's async
+// context: monitoring reads `dbMs` and `queries` for Server-Timing and the route statistics.
+import { runTallied, type StatementTally } from '../query/index.ts'
 
-export interface RequestMeasure {
+export interface RequestMeasure extends StatementTally {
   started: number
-  dbMs: number
-  queries: number
   cache?: 'HIT' | 'MISS' | 'STALE'
 }
 
-const storage = new AsyncLocalStorage<RequestMeasure>()
-
 export function runInRequest<T>(measure: RequestMeasure, fn: () => T): T {
-  return storage.run(measure, fn)
-}
-
-/** The query observer: attributes a statement's time to the running request, if any. */
-export function addQueryTime(ms: number): void {
-  const measure = storage.getStore()
-  if (measure) {
-    measure.dbMs += ms
-    measure.queries++
-  }
+  return runTallied(measure, fn)
 }

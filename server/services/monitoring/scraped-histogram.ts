@@ -5,7 +5,7 @@
 export interface Series<L extends string> {
   labels: Record<L, string>
   /** Samples per bucket, not cumulative; the last slot is above every bound (+Inf only). */
-  counts: Float64Array
+  counts: ArrayLike<number>
   sum: number
   count: number
 }
@@ -23,12 +23,15 @@ export class ScrapedHistogram<L extends string> {
   readonly name: string
   readonly help: string
   private readonly bounds: readonly number[]
-  private readonly series = new Map<string, Series<L>>()
+  private readonly series = new Map<string, Series<L> & { counts: Float64Array }>()
+  private readonly source: (() => Iterable<Series<L>>) | undefined
 
-  constructor(name: string, help: string, bounds: readonly number[]) {
+  /** With `source`, the series are someone else's counters (read at scrape) and observe is not used. */
+  constructor(name: string, help: string, bounds: readonly number[], source?: () => Iterable<Series<L>>) {
     this.name = name
     this.help = help
     this.bounds = bounds
+    this.source = source
   }
 
   /** Counts `value` in the series `key` stands for; `labels` is called only the first time. */
@@ -43,8 +46,8 @@ export class ScrapedHistogram<L extends string> {
     s.count++
   }
 
-  allSeries(): IterableIterator<Series<L>> {
-    return this.series.values()
+  allSeries(): Iterable<Series<L>> {
+    return this.source ? this.source() : this.series.values()
   }
 
   reset(): void {
@@ -54,7 +57,7 @@ export class ScrapedHistogram<L extends string> {
   /** What prom-client's Registry formats: cumulative `_bucket` (le, then the series' labels), `_sum`, `_count`. */
   getForPromString() {
     const values: ValuePair[] = []
-    for (const s of this.series.values()) {
+    for (const s of this.allSeries()) {
       let acc = 0
       for (let i = 0; i < this.bounds.length; i++) {
         acc += s.counts[i]!

@@ -2,7 +2,7 @@
 // window's percentiles come from merged bucket counts, not averages of percentiles); the last
 // 24 hours keep a summary per minute for the dashboard's history. Memory is bounded: at most
 // 61 histograms and 1440 summaries per route.
-import { Histogram } from './histogram.ts'
+import { Histogram } from '../histogram.ts'
 
 export const MINUTE_MS = 60_000
 export const HISTOGRAM_MINUTES = 61

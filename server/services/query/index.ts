@@ -1,6 +1,8 @@
 // The named-query layer. Every statement the portal runs is defined here once with a name
-// (`claims.list`, `providers.byId`), prepared once per connection, and executed through one
-// function that times it, counts its rows and keeps slow executions with their plan.
+// (`claims.list`, `providers.byId`), prepared once per connection, and every execution, whatever
+// runs it (NamedQuery, `measured` for bulk writers and merges, the off-thread reader, the job
+// worker's statements merged back by transfer.ts), is recorded by stats.ts's recordExecution:
+// statistics, Prometheus buckets, the request's Server-Timing `db` and the slow log with a plan.
 //
 //   const byId = defineQuery<{ id: number }, ProviderRow>('providers.byId',
 //     'SELECT id, name FROM providers WHERE id = @id')
@@ -11,11 +13,12 @@
 // same SQL on a bare prepared statement in `npm run bench` (query layer over raw).
 import type { Statement } from 'better-sqlite3'
 import { connectionGeneration, useConnection } from '../../database/client.ts'
-import { explain } from './plan.ts'
-import { recordExecution, recordSlow, slowThresholdMs } from './stats.ts'
+import type { Sqlite } from '../../database/connection.ts'
+import { allStatements, recordExecution, statementStats, type StatementStats } from './stats.ts'
 
-export { configureSlowLog, queryStats, resetQueryStats, slowQueries, type QueryStat, type SlowQuery } from './stats.ts'
+export { configureSlowLog, queryStats, resetQueryStats, slowLogSettings, slowQueries, type QueryStat, type SlowQuery, type StatementStats } from './stats.ts'
 export { explain, clearPlanCache } from './plan.ts'
+export { runTallied, type StatementTally } from './tally.ts'
 
 type Params = Record<string, unknown>
 
@@ -24,31 +27,24 @@ export interface CatalogEntry {
   sql: string
 }
 
-/** Called after every execution, e.g. to add the time to the request's Server-Timing. */
-export type QueryObserver = (name: string, ms: number) => void
-
-const catalog = new Map<string, CatalogEntry>()
-let observer: QueryObserver | undefined
-
-export function setQueryObserver(fn: QueryObserver | undefined): void {
-  observer = fn
-}
-
 /** Every statement the portal can run, by name. EXPLAIN only ever runs on these. */
 export function queryCatalog(): CatalogEntry[] {
-  return [...catalog.values()].sort((a, b) => a.name.localeCompare(b.name))
+  return [...allStatements()].map(({ name, sql }) => ({ name, sql })).sort((a, b) => a.name.localeCompare(b.name))
 }
 
 export class NamedQuery<P extends Params, R> {
   readonly name: string
   readonly sql: string
+  private readonly stats: StatementStats
   private stmt: Statement | undefined
+  private db: Sqlite | undefined
   private preparedFor = -1
 
   // Plain fields rather than parameter properties: Node runs these sources with type stripping only.
-  constructor(name: string, sql: string) {
+  constructor(name: string, sql: string, stats: StatementStats) {
     this.name = name
     this.sql = sql
+    this.stats = stats
   }
 
   all(params: P): R[] {
@@ -68,10 +64,16 @@ export class NamedQuery<P extends Params, R> {
   statement(): Statement {
     const generation = connectionGeneration()
     if (!this.stmt || this.preparedFor !== generation) {
-      this.stmt = useConnection().sqlite.prepare(this.sql)
+      this.db = useConnection().sqlite
+      this.stmt = this.db.prepare(this.sql)
       this.preparedFor = generation
     }
     return this.stmt
+  }
+
+  /** Records an execution that ran elsewhere (the off-thread reader), on the same path. */
+  record(ms: number, rows: number, params: P): void {
+    recordExecution(this.stats, ms, rows, useConnection().sqlite, params)
   }
 
   private execute(params: P, mode: 'all' | 'get' | 'run'): unknown {
@@ -80,36 +82,29 @@ export class NamedQuery<P extends Params, R> {
     const result = mode === 'all' ? stmt.all(params) : mode === 'get' ? stmt.get(params) : stmt.run(params)
     const ms = performance.now() - started
     const rows = mode === 'all' ? (result as unknown[]).length : mode === 'get' ? (result === undefined ? 0 : 1) : (result as { changes: number }).changes
-    recordExecution(this.name, ms, rows)
-    if (ms >= slowThresholdMs(this.name)) this.logSlow(ms, params)
-    observer?.(this.name, ms)
+    recordExecution(this.stats, ms, rows, this.db, params)
     return result
   }
-
-  private logSlow(ms: number, params: P): void {
-    let plan: string
-    try {
-      plan = explain(useConnection().sqlite, this.sql, params)
-    }
-    catch (error) {
-      plan = `(no plan: ${(error as Error).message})`
-    }
-    recordSlow({ name: this.name, sql: this.sql, durationMs: ms, at: new Date().toISOString(), plan })
-  }
 }
 
-/** Adds a statement run outside NamedQuery (bulk writers on an explicit connection) to the catalogue. */
-export function catalogue(name: string, sql: string): void {
-  catalog.set(name, { name, sql })
+/**
+ * Names a statement that is run on an explicit connection (bulk writers, rollup merges, the
+ * job worker's connection) rather than through NamedQuery; the runner measures each execution
+ * with `measured`.
+ */
+export function defineStatement(name: string, sql: string): StatementStats {
+  return statementStats(name, sql)
 }
 
-/** Times one execution of a catalogued statement that is run on an explicit connection. */
-export function timed<T>(name: string, run: () => T, rowsOf: (result: T) => number = () => 0): T {
+/**
+ * Times one execution of a named statement on `db` and records it like any other: a batch of
+ * runs of one prepared statement (a merge of many rollup rows) counts as one execution with the
+ * rows it wrote, so a slow merge reaches the slow log as a whole.
+ */
+export function measured<T>(stats: StatementStats, db: Sqlite, run: () => T, rowsOf: (result: T) => number = () => 0): T {
   const started = performance.now()
   const result = run()
-  const ms = performance.now() - started
-  recordExecution(name, ms, rowsOf(result))
-  observer?.(name, ms)
+  recordExecution(stats, performance.now() - started, rowsOf(result), db)
   return result
 }
 
@@ -119,10 +114,7 @@ export function timed<T>(name: string, run: () => T, rowsOf: (result: T) => numb
  * shape is prepared once and has its own stats and plan.
  */
 export function defineQuery<P extends Params, R = unknown>(name: string, sql: string): NamedQuery<P, R> {
-  const existing = catalog.get(name)
-  if (existing && existing.sql !== sql) throw new Error(`Query ${name} is already defined with other SQL`)
-  catalog.set(name, { name, sql })
-  return new NamedQuery<P, R>(name, sql)
+  return new NamedQuery<P, R>(name, sql, statementStats(name, sql))
 }
 
 /** Runs a function in one transaction on the current connection (IMMEDIATE: it will write). */

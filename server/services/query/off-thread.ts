@@ -5,8 +5,6 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { useConnection } from '../../database/client.ts'
-import { recordExecution, recordSlow, slowThresholdMs } from './stats.ts'
-import { explain } from './plan.ts'
 import type { NamedQuery } from './index.ts'
 
 // Plain JavaScript, evaluated in the worker: it needs nothing but better-sqlite3, whose path the
@@ -66,7 +64,7 @@ function ensureWorker(): Worker {
   return w
 }
 
-/** Runs a catalogued read on the worker thread; timed and logged like any other named query. */
+/** Runs a catalogued read on the worker thread; recorded on the same path as any other named query. */
 export async function runOffThread<P extends Record<string, unknown>, R>(query: NamedQuery<P, R>, params: P, mode: 'all' | 'get' = 'all'): Promise<R[] | R | undefined> {
   const id = nextId++
   const w = ensureWorker()
@@ -75,10 +73,9 @@ export async function runOffThread<P extends Record<string, unknown>, R>(query: 
     w.postMessage({ id, sql: query.sql, params, mode })
   })
   const rows = Array.isArray(result) ? result.length : result === undefined ? 0 : 1
-  recordExecution(query.name, ms, rows)
-  if (ms >= slowThresholdMs(query.name)) {
-    recordSlow({ name: query.name, sql: query.sql, durationMs: ms, at: new Date().toISOString(), plan: explain(useConnection().sqlite, query.sql, params) })
-  }
+  // Recorded after the await, so in the request's async context: its Server-Timing `db` counts
+  // the worker's execution time (not the wait for a busy worker).
+  query.record(ms, rows, params)
   return result as R[] | R | undefined
 }
 

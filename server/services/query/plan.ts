@@ -1,7 +1,8 @@
 // EXPLAIN QUERY PLAN for catalogued statements only: the SQL always comes from the catalogue,
 // never from a request. better-sqlite3's SQLite is built with STAT4, so a plan can depend on the
-// bound values: the slow log explains with the values of the slow execution (used, never kept);
-// the catalogue's plans bind NULLs and show the statement's general shape.
+// bound values: the slow log explains a named query with the values of its first slow execution
+// (used, never kept; the plan is kept on the statement's entry); the catalogue's plans bind NULLs
+// and show the statement's general shape.
 import type { Sqlite } from '../../database/connection.ts'
 
 interface PlanRow {

@@ -3,7 +3,7 @@
 // allowed amounts, and the hot spots of claims-model.ts. Rows are written in date order with
 // multi-row INSERTs, and the rollup is filled in the same transactions.
 import type { Sqlite } from '../../database/connection.ts'
-import { BulkInserter } from '../../database/bulk-insert.ts'
+import { BulkInserter } from '../query/bulk-insert.ts'
 import type { ClaimStatus } from '../../database/schema.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from '../claims/rollup.ts'
 import { DENIAL_REASONS, HOT_SPOTS, PAYERS, providerSeeds, SPECIALTIES, type CptCode, type PayerModel, type ProviderSeed } from './claims-model.ts'
@@ -96,7 +96,7 @@ export function seedClaims(sqlite: Sqlite, providers: ProviderSeed[], options: C
   while (dayIndex < options.days.length) {
     const acc: RollupAccumulator = new Map()
     sqlite.transaction(() => {
-      const insert = new BulkInserter(sqlite, 'claims', columns, 1000)
+      const insert = new BulkInserter('seed.claims.insert', sqlite, 'claims', columns, 1000)
       let inBatch = 0
       while (dayIndex < options.days.length && inBatch < BATCH) {
         const day = options.days[dayIndex]!

@@ -2,7 +2,7 @@
 // weekly rhythm and runs of missing days), supplement intakes, and the planted effects of
 // health-model.ts. Each person's points, intakes and daily rollup are written together.
 import type { Sqlite } from '../../database/connection.ts'
-import { BulkInserter } from '../../database/bulk-insert.ts'
+import { BulkInserter } from '../query/bulk-insert.ts'
 import { METRICS, SUPPLEMENTS } from '../health/catalog.ts'
 import { accumulatePoint, mergeHealthRollup, type HealthAccumulator } from '../health/rollup.ts'
 import type { Progress } from './calendar.ts'
@@ -73,8 +73,8 @@ export function seedHealth(sqlite: Sqlite, options: HealthSeedOptions): HealthSe
 
   for (let start = 0; start < options.people; start += PEOPLE_PER_BATCH) {
     sqlite.transaction(() => {
-      const points = new BulkInserter(sqlite, 'health_data_points', ['person_id', 'metric', 'at', 'value', 'source'], 2000)
-      const intakes = new BulkInserter(sqlite, 'supplement_intakes', ['person_id', 'supplement_id', 'taken_at', 'dose', 'unit'], 2000)
+      const points = new BulkInserter('seed.health.insert', sqlite, 'health_data_points', ['person_id', 'metric', 'at', 'value', 'source'], 2000)
+      const intakes = new BulkInserter('seed.intakes.insert', sqlite, 'supplement_intakes', ['person_id', 'supplement_id', 'taken_at', 'dose', 'unit'], 2000)
       const acc: HealthAccumulator = new Map()
       for (let index = start; index < Math.min(options.people, start + PEOPLE_PER_BATCH); index++) {
         const random = root.fork(index)
