@@ -1,12 +1,24 @@
 // Opaque keyset cursors: the sort key and id of the last row of a page, base64url-encoded JSON.
 // A cursor that does not decode to the expected shape is the client's error (400 on `cursor`).
+// The message is said of the parameter (`cursor is not …` once the path is put before it).
+
+import { createHash } from 'node:crypto'
 
 export type CursorValue = string | number
 
 export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not a cursor this endpoint issued')
+  constructor(message = 'is not a cursor this endpoint issued') {
+    super(message)
   }
+}
+
+/**
+ * A short digest of the request that issued a cursor (its filters and sort, canonical), kept in
+ * the cursor so that a cursor read with other filters is refused instead of silently resuming a
+ * different listing at the wrong place.
+ */
+export function bindingOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16)
 }
 
 export function encodeCursor(values: readonly CursorValue[]): string {
