@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { describeFilters, dollarsToCents, filtersFromQuery, filtersToApi, filtersToQuery, nextStack, previousPage } from '../../utils/claims-query.ts'
-import { claimsCsvHeader, claimsCsvLines, csvCell } from '../../utils/csv.ts'
+import { claimsCsvHeader, claimsCsvLines, csvCell } from '../../server/services/claims/csv.ts'
 
 describe('claims filters in the URL', () => {
   it('reads a route query, dropping unknown statuses and sorts', () => {
