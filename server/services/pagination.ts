@@ -21,12 +21,17 @@ export function bindingOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16)
 }
 
-export function encodeCursor(values: readonly CursorValue[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url')
+/** With `binding` (bindingOf the request), the cursor is only accepted back with the same one. */
+export function encodeCursor(values: readonly CursorValue[], binding?: string): string {
+  return Buffer.from(JSON.stringify(binding === undefined ? values : [...values, binding])).toString('base64url')
 }
 
-/** Decodes a cursor into values of the given kinds, or throws InvalidCursorError. */
-export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor: string, kinds: K): { [I in keyof K]: K[I] extends 'string' ? string : number } {
+/**
+ * Decodes a cursor into values of the given kinds, or throws InvalidCursorError. With `binding`,
+ * a cursor another request issued is refused first, saying so (its values may be of other kinds:
+ * another sort's key).
+ */
+export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor: string, kinds: K, binding?: string): { [I in keyof K]: K[I] extends 'string' ? string : number } {
   let values: unknown
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -34,6 +39,10 @@ export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor:
   catch {
     throw new InvalidCursorError()
   }
+  if (binding !== undefined && Array.isArray(values) && values.length === kinds.length + 1) {
+    if (values.pop() !== binding) throw new InvalidCursorError('was issued for other filters or another sort: start again without it')
+  }
+  else if (binding !== undefined) throw new InvalidCursorError()
   if (!Array.isArray(values) || values.length !== kinds.length) throw new InvalidCursorError()
   kinds.forEach((kind, i) => {
     const ok = kind === 'number' ? Number.isFinite(values[i]) : typeof values[i] === 'string'

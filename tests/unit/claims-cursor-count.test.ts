@@ -79,3 +79,12 @@ describe('count=true estimates once', () => {
     expect(total).toBe(listed)
   })
 })
+
+describe('decodeCursor with a binding', () => {
+  it('refuses another binding before looking at the values, and a cursor without one', async () => {
+    const { encodeCursor, decodeCursor } = await import('../../server/services/pagination.ts')
+    expect(decodeCursor(encodeCursor(['2026-01-01', 3], 'b1'), ['string', 'number'] as const, 'b1')).toEqual(['2026-01-01', 3])
+    expect(() => decodeCursor(encodeCursor([5, 3], 'b1'), ['string', 'number'] as const, 'b2')).toThrow(/^was issued for other filters/)
+    expect(() => decodeCursor(encodeCursor(['2026-01-01', 3]), ['string', 'number'] as const, 'b1')).toThrow(/^is not a cursor this endpoint issued$/)
+  })
+})
