@@ -100,11 +100,13 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
 
 /**
  * Values that may be given once (`status=denied`) or repeated (`status=denied&status=paid`),
- * always an array once parsed. A lone value is read as a list of one before it is checked, so
- * its issue is the item's own message (`status[0]`), not a union's bare "Invalid input".
+ * always an array once parsed. formatIssues reports a failing union by the branch the input's
+ * type chose, so a wrong lone value is an issue on `status` and a wrong repeated one on
+ * `status[1]`, each with the item's own message.
  */
 export function oneOrMany<T extends z.ZodType>(item: T, max: number) {
-  return z.preprocess(v => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).max(max, `may be given at most ${max} times`))
+  return z.union([item, z.array(item).max(max, `may be given at most ${max} times`)])
+    .transform(v => (Array.isArray(v) ? v : [v]) as z.output<T>[])
 }
 
 /** `count=true` / `count=false`; any other value is an error rather than silently false. */

@@ -47,7 +47,7 @@ describe('the answer', () => {
 
   it('needs a viewer, and refuses a bad filter or format with a 400 naming it', async () => {
     expect((await fetch('/api/v1/claims/export')).status).toBe(401)
-    for (const [query, path] of [['format=xlsx', 'format'], ['minBilledCents=abc', 'minBilledCents'], ['status=lost', 'status[0]'], ['limit=5', 'limit'], ['cursor=abc', 'cursor']]) {
+    for (const [query, path] of [['format=xlsx', 'format'], ['minBilledCents=abc', 'minBilledCents'], ['status=lost', 'status'], ['limit=5', 'limit'], ['cursor=abc', 'cursor']]) {
       const res = await fetch(`/api/v1/claims/export?${query}`, viewer())
       expect(res.status, query).toBe(400)
       expect((await res.json()).data.issues.map((i: { path: string }) => i.path)).toEqual([path])

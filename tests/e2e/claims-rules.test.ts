@@ -38,7 +38,7 @@ describe('a cursor', () => {
 describe('closed sets', () => {
   // Each route parameter (or body field) that takes one of a fixed list, with that list.
   const CASES: { method: string, path: string, body?: unknown, issue: string, values: string[] }[] = [
-    { method: 'GET', path: '/api/v1/claims?status=lost', issue: 'status[0]', values: ['submitted', 'pending', 'approved', 'denied', 'paid', 'appealed'] },
+    { method: 'GET', path: '/api/v1/claims?status=lost', issue: 'status', values: ['submitted', 'pending', 'approved', 'denied', 'paid', 'appealed'] },
     { method: 'GET', path: '/api/v1/claims?status=paid&status=lost', issue: 'status[1]', values: ['submitted', 'appealed'] },
     { method: 'GET', path: '/api/v1/claims?sort=payer', issue: 'sort', values: ['dateOfService', '-dateOfService', 'billedCents', '-billedCents', 'submittedAt', '-submittedAt'] },
     { method: 'GET', path: '/api/v1/claims?count=yes', issue: 'count', values: ['true', 'false'] },

@@ -27,14 +27,14 @@ it('no server file builds a closed set other than through oneOf', () => {
   expect(offenders).toEqual(['server/services/schemas.ts'])
 })
 
-type Def = { type: string, innerType?: z.ZodType, in?: z.ZodType, out?: z.ZodType, element?: z.ZodType, entries?: Record<string, string>, shape?: Record<string, z.ZodType> }
+type Def = { type: string, innerType?: z.ZodType, in?: z.ZodType, out?: z.ZodType, element?: z.ZodType, options?: z.ZodType[], entries?: Record<string, string>, shape?: Record<string, z.ZodType> }
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def
 
-/** The values of the closed set a field is made of, looking through optional, default, pipes and arrays. */
+/** The values of the closed set a field is made of, looking through optional, default, pipes, unions and arrays. */
 function closedSet(schema: z.ZodType): string[] | undefined {
   const def = defOf(schema)
   if (def.type === 'enum') return Object.values(def.entries!)
-  for (const inner of [def.innerType, def.in, def.out, def.element]) {
+  for (const inner of [def.innerType, def.in, def.out, def.element, ...(def.options ?? [])]) {
     const found = inner && closedSet(inner)
     if (found) return found
   }
@@ -61,9 +61,16 @@ describe('a wrong value of a closed set names the allowed values', () => {
   it.each(fields.map(f => [f.where, f] as const))('%s', (_, { schema, field, values }) => {
     const result = schema.safeParse({ [field]: 'not-a-value' })
     expect(result.success).toBe(false)
-    const issue = formatIssues(result.error!.issues).find(i => i.path === field || i.path.startsWith(`${field}[`))
+    const issue = formatIssues(result.error!.issues).find(i => i.path === field)
     expect(issue, `an issue on ${field}`).toBeDefined()
     expect(issue!.message).toMatch(/^must be one of /)
     for (const value of values) expect(issue!.message).toContain(value)
   })
+})
+
+it('a repeated parameter names the value at fault, a lone one the parameter', () => {
+  const issues = (status: unknown) => formatIssues(claims.ListClaimsQuery.safeParse({ status }).error!.issues)
+  expect(issues(['paid', 'lost'])).toEqual([{ path: 'status[1]', message: expect.stringMatching(/^must be one of submitted, /) }])
+  expect(issues('lost')).toEqual([{ path: 'status', message: expect.stringMatching(/^must be one of submitted, /) }])
+  expect(issues(['paid', 'paid', 'paid', 'paid', 'paid', 'paid', 'paid'])).toEqual([{ path: 'status', message: 'may be given at most 6 times' }])
 })
