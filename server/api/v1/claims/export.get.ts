@@ -6,6 +6,12 @@ import { ExportClaimsQuery } from '../../../services/claims/schemas.ts'
 
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, ExportClaimsQuery)
+  const head = event.method === 'HEAD'
+  // The first chunk (the CSV header with the first page) is read before anything is sent, so a
+  // failure there (a busy database) is still an ordinary error answer, and records no export.
+  // HEAD reads no claim.
+  const chunks = exportClaims(query)
+  const first = head ? undefined : await chunks.next()
   const type = EXPORT_TYPES[query.format]
   setResponseHeaders(event, {
     'Content-Type': type.contentType,
@@ -13,17 +19,12 @@ export default defineEventHandler(async (event) => {
     // Patient data: no browser or proxy keeps a copy.
     'Cache-Control': 'no-store',
   })
+  if (!first) return event.node.res.end()
   auditRead(event, 'read.claims-export', null, exportAuditDetail(query))
-  // HEAD: the headers only; no claim is read.
-  if (event.method === 'HEAD') return event.node.res.end()
-  // The first chunk (the CSV header with the first page) is read before the status is sent, so a
-  // failure there (a busy database) is still an ordinary error answer.
-  const chunks = exportClaims(query)
-  const first = await chunks.next()
   event._handled = true
   try {
-    // pipeline destroys the generator's stream when the client goes away, which ends the
-    // generator between pages: no further page is read.
+    // pipeline destroys the stream when the client goes away, which ends the generator between
+    // pages: no further page is read.
     await pipeline(Readable.from(prepend(first, chunks)), event.node.res)
   }
   catch (error) {
