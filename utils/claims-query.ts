@@ -69,7 +69,11 @@ export function dollarsToCents(text: string): number | undefined {
   return Math.round(Number(cleaned) * 100)
 }
 
-/** The GET /api/v1/claims query for these filters (without cursor and limit). */
+/**
+ * The GET /api/v1/claims query for these filters (without cursor and limit). An amount that is
+ * not a number of dollars is sent as typed, so that the API's 400 names its field and the
+ * explorer can flag it (fieldIssues) instead of quietly listing every claim.
+ */
 export function filtersToApi(f: ClaimFilters): Record<string, string | number | string[]> {
   const q: Record<string, string | number | string[]> = { sort: f.sort }
   if (f.status.length) q.status = [...f.status]
@@ -80,9 +84,40 @@ export function filtersToApi(f: ClaimFilters): Record<string, string | number | 
   if (f.to) q.to = f.to
   const min = dollarsToCents(f.minBilled)
   const max = dollarsToCents(f.maxBilled)
-  if (min !== undefined) q.minBilledCents = min
-  if (max !== undefined) q.maxBilledCents = max
+  if (f.minBilled.trim()) q.minBilledCents = min ?? f.minBilled.trim()
+  if (f.maxBilled.trim()) q.maxBilledCents = max ?? f.maxBilled.trim()
   return q
+}
+
+/** A query string with repeated parameters for arrays (`status=denied&status=paid`). */
+export function toSearch(q: Record<string, string | number | string[]>): string {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(q)) {
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v))
+  }
+  return search.toString()
+}
+
+/** The API parameter each filter field is sent as, where the names differ. */
+const FIELD_OF_PARAM: Record<string, keyof ClaimFilters> = { minBilledCents: 'minBilled', maxBilledCents: 'maxBilled' }
+
+/**
+ * The messages of a 400 from the claims API by filter field (`minBilledCents` → `minBilled`,
+ * `status[0]` → `status`), for showing each at its field; issues about other parameters are left
+ * to the page's error state.
+ */
+export function fieldIssues(error: unknown): Partial<Record<keyof ClaimFilters, string>> {
+  const body = (error as { data?: { data?: { issues?: unknown } } } | null | undefined)?.data
+  const issues = Array.isArray(body?.data?.issues) ? body.data.issues as { path?: unknown, message?: unknown }[] : []
+  const out: Partial<Record<keyof ClaimFilters, string>> = {}
+  const fields = new Set<string>(['status', 'providerId', 'payer', 'denialReason', 'from', 'to', 'minBilled', 'maxBilled', 'sort'])
+  for (const issue of issues) {
+    if (typeof issue.path !== 'string' || typeof issue.message !== 'string') continue
+    const param = issue.path.replace(/\[\d+\]$/, '')
+    const field = FIELD_OF_PARAM[param] ?? param
+    if (fields.has(field)) out[field as keyof ClaimFilters] ??= issue.message
+  }
+  return out
 }
 
 /** A short text of the active filters, for headings and the export's file name. */
@@ -93,7 +128,10 @@ export function describeFilters(f: ClaimFilters): string {
   if (f.payer) parts.push(f.payer)
   if (f.denialReason) parts.push(f.denialReason.toUpperCase())
   if (f.from || f.to) parts.push(`${f.from || '…'} to ${f.to || '…'}`)
-  if (f.minBilled || f.maxBilled) parts.push(`billed ${f.minBilled || '0'}–${f.maxBilled || '∞'}`)
+  // Only amounts that read as dollars: an unreadable one is flagged at its field, not described.
+  const min = dollarsToCents(f.minBilled)
+  const max = dollarsToCents(f.maxBilled)
+  if (min !== undefined || max !== undefined) parts.push(`billed ${min !== undefined ? f.minBilled.trim() : '0'}–${max !== undefined ? f.maxBilled.trim() : '∞'}`)
   return parts.join(', ') || 'all claims'
 }
 

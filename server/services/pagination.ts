@@ -1,20 +1,37 @@
 // Opaque keyset cursors: the sort key and id of the last row of a page, base64url-encoded JSON.
 // A cursor that does not decode to the expected shape is the client's error (400 on `cursor`).
+// The message is said of the parameter (`cursor is not …` once the path is put before it).
+
+import { createHash } from 'node:crypto'
 
 export type CursorValue = string | number
 
 export class InvalidCursorError extends Error {
-  constructor() {
-    super('cursor is not a cursor this endpoint issued')
+  constructor(message = 'is not a cursor this endpoint issued') {
+    super(message)
   }
 }
 
-export function encodeCursor(values: readonly CursorValue[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url')
+/**
+ * A short digest of the request that issued a cursor (its filters and sort, canonical), kept in
+ * the cursor so that a cursor read with other filters is refused instead of silently resuming a
+ * different listing at the wrong place.
+ */
+export function bindingOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16)
 }
 
-/** Decodes a cursor into values of the given kinds, or throws InvalidCursorError. */
-export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor: string, kinds: K): { [I in keyof K]: K[I] extends 'string' ? string : number } {
+/** With `binding` (bindingOf the request), the cursor is only accepted back with the same one. */
+export function encodeCursor(values: readonly CursorValue[], binding?: string): string {
+  return Buffer.from(JSON.stringify(binding === undefined ? values : [...values, binding])).toString('base64url')
+}
+
+/**
+ * Decodes a cursor into values of the given kinds, or throws InvalidCursorError. With `binding`,
+ * a cursor another request issued is refused first, saying so (its values may be of other kinds:
+ * another sort's key).
+ */
+export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor: string, kinds: K, binding?: string): { [I in keyof K]: K[I] extends 'string' ? string : number } {
   let values: unknown
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -22,6 +39,10 @@ export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor:
   catch {
     throw new InvalidCursorError()
   }
+  if (binding !== undefined && Array.isArray(values) && values.length === kinds.length + 1) {
+    if (values.pop() !== binding) throw new InvalidCursorError('was issued for other filters or another sort: start again without it')
+  }
+  else if (binding !== undefined) throw new InvalidCursorError()
   if (!Array.isArray(values) || values.length !== kinds.length) throw new InvalidCursorError()
   kinds.forEach((kind, i) => {
     const ok = kind === 'number' ? Number.isFinite(values[i]) : typeof values[i] === 'string'

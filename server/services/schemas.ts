@@ -89,8 +89,28 @@ export const dayRange = { from: isoDay.optional(), to: isoDay.optional() }
 export const rangeInOrder = (q: { from?: string, to?: string }) => !q.from || !q.to || q.from <= q.to
 export const rangeIssue = { message: 'must not be after `to`', path: ['from'] }
 
+/**
+ * A closed set of values (a status, a sort, a role, a format). Every closed set in a route's
+ * input is made here, so a wrong value always names the allowed ones (zod's default says only
+ * "Invalid option"). tests/unit/closed-sets.test.ts checks that no schema builds one elsewhere.
+ */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, where?: string) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}${where ? ` (${where})` : ''}` })
+}
+
+/**
+ * Values that may be given once (`status=denied`) or repeated (`status=denied&status=paid`),
+ * always an array once parsed. formatIssues reports a failing union by the branch the input's
+ * type chose, so a wrong lone value is an issue on `status` and a wrong repeated one on
+ * `status[1]`, each with the item's own message.
+ */
+export function oneOrMany<T extends z.ZodType>(item: T, max: number) {
+  return z.union([item, z.array(item).max(max, `may be given at most ${max} times`)])
+    .transform(v => (Array.isArray(v) ? v : [v]) as z.output<T>[])
+}
+
 /** `count=true` / `count=false`; any other value is an error rather than silently false. */
-export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform(v => v === 'true' || v === '1')
+export const queryBoolean = oneOf(['true', 'false', '1', '0']).transform(v => v === 'true' || v === '1')
 
 /** The query of a route that takes no parameters: parseQuery refuses any it is sent. */
 export const NoQuery = z.object({})

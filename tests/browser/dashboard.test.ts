@@ -2,6 +2,7 @@
 // explorer and detail, denial patterns, users and keys, a viewer's limits, the phone width.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse as parseCsv } from 'csv-parse/sync'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { presetRange } from '../../utils/date-ranges.ts'
 import { formatPercent } from '../../utils/format.ts'
@@ -128,19 +129,55 @@ describe('claims explorer', () => {
     await expect.poll(firstIds).toEqual(page1)
   })
 
-  it('exports the filtered set as CSV, every page of it', async () => {
-    await open(admin, '/claims?status=paid', 'claims')
+  it('exports the filtered set as CSV: the server\'s streamed export, every claim of it', async () => {
+    await open(admin, '/claims?status=paid&sort=billedCents', 'claims')
     const api = await (await portal.api('/api/v1/claims?status=paid&count=true&limit=1')).json() as { page: { total: number } }
     expect(api.page.total).toBeGreaterThan(1000) // more than one API page
     const [download] = await Promise.all([
       admin.page.waitForEvent('download'),
-      admin.page.getByRole('button', { name: 'Export CSV' }).click(),
+      admin.page.getByRole('link', { name: 'Export CSV' }).click(),
     ])
-    const lines = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n')
-    expect(lines[0]).toBe('id,source,sourceId,providerId,payer,patientRef,cptCode,dateOfService,submittedAt,status,denialReason,billedCents,paidCents')
-    expect(lines).toHaveLength(api.page.total + 1)
-    expect(new Set(lines.slice(1).map(l => l.split(',')[9]))).toEqual(new Set(['paid']))
+    // The browser downloads GET /api/v1/claims/export itself; nothing is gathered in the page.
+    const url = new URL(download.url())
+    expect(url.pathname).toBe('/api/v1/claims/export')
+    expect(Object.fromEntries(url.searchParams)).toEqual({ status: 'paid', sort: 'billedCents', format: 'csv' })
+    expect(download.suggestedFilename()).toMatch(/^claims-\d{4}-\d{2}-\d{2}\.csv$/)
+    const text = readFileSync((await download.path())!, 'utf8')
+    expect(text.split('\r\n')[0]).toBe('id,source,sourceId,providerId,payer,patientRef,cptCode,dateOfService,submittedAt,status,denialReason,billedCents,paidCents')
+    const claims = parseCsv(text, { columns: true }) as { status: string, billedCents: string }[]
+    expect(claims).toHaveLength(api.page.total)
+    expect(new Set(claims.map(c => c.status))).toEqual(new Set(['paid']))
+    expect(claims.every((c, i) => i === 0 || Number(claims[i - 1]!.billedCents) <= Number(c.billedCents))).toBe(true)
     expect(admin.errors).toEqual([])
+  })
+
+  it('flags an amount that is not a number at its field, with the API\'s message', async () => {
+    await open(admin, '/claims', 'claims')
+    await expect.poll(() => rows().count()).toBe(50)
+    const field = admin.page.getByLabel('Billed at least ($)')
+    await field.fill('abc')
+    await field.dispatchEvent('change')
+    await admin.page.waitForURL(u => u.searchParams.get('minBilled') === 'abc')
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true')
+    const message = admin.page.locator('#issue-minBilled')
+    await expect.poll(() => message.textContent()).toBe('must be a number')
+    expect(await field.getAttribute('aria-describedby')).toBe('issue-minBilled')
+    // Not described as a range of amounts, and no export of a set the API refused.
+    expect(await admin.page.getByText('billed abc').count()).toBe(0)
+    expect(await admin.page.getByRole('link', { name: 'Export CSV' }).count()).toBe(0)
+    // The other fields are not flagged; a number clears the flag.
+    expect(await admin.page.getByLabel('Billed at most ($)').getAttribute('aria-invalid')).toBeNull()
+    await field.fill('25')
+    await field.dispatchEvent('change')
+    await admin.page.waitForURL(u => u.searchParams.get('minBilled') === '25')
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBeNull()
+    await expect.poll(() => rows().count()).toBeGreaterThan(0)
+    // Opened at such a URL (rendered on the server), the field is flagged as well.
+    await open(admin, '/claims?maxBilled=lots', 'claims')
+    await expect.poll(() => admin.page.getByLabel('Billed at most ($)').getAttribute('aria-invalid')).toBe('true')
+    await expect.poll(() => admin.page.locator('#issue-maxBilled').textContent()).toBe('must be a number')
+    // The refused request is the console's only error (the browser notes every 4xx).
+    expect(admin.errors.filter(e => !e.includes('status of 400'))).toEqual([])
   })
 
   it('opens a claim\'s detail with its provider', async () => {

@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest'
-import { describeFilters, dollarsToCents, filtersFromQuery, filtersToApi, filtersToQuery, nextStack, previousPage } from '../../utils/claims-query.ts'
-import { claimsCsvHeader, claimsCsvLines, csvCell } from '../../utils/csv.ts'
+import { describeFilters, dollarsToCents, fieldIssues, filtersFromQuery, filtersToApi, filtersToQuery, nextStack, previousPage, toSearch } from '../../utils/claims-query.ts'
+import { claimsCsvHeader, claimsCsvLines, csvCell } from '../../server/services/claims/csv.ts'
+
+describe('API issues at the explorer\'s fields', () => {
+  const error = (issues: unknown) => ({ statusCode: 400, data: { statusCode: 400, message: 'Invalid query', data: { issues } } })
+  it('maps each issue to the filter field it is about', () => {
+    expect(fieldIssues(error([
+      { path: 'minBilledCents', message: 'must be a number' },
+      { path: 'maxBilledCents', message: 'must be whole cents' },
+      { path: 'status[1]', message: 'must be one of submitted, pending' },
+      { path: 'from', message: 'must not be after `to`' },
+      { path: 'from', message: 'a second issue on from' },
+      { path: 'limit', message: 'not a filter field' },
+    ]))).toEqual({ minBilled: 'must be a number', maxBilled: 'must be whole cents', status: 'must be one of submitted, pending', from: 'must not be after `to`' })
+  })
+  it('reads nothing from other errors', () => {
+    for (const e of [null, undefined, new Error('network'), { data: { message: 'x' } }, error('not a list'), error([{ path: 1, message: 2 }])]) expect(fieldIssues(e)).toEqual({})
+  })
+  it('writes arrays as repeated parameters', () => {
+    expect(toSearch({ status: ['denied', 'paid'], payer: 'A&B, "C"', minBilledCents: 5 })).toBe('status=denied&status=paid&payer=A%26B%2C+%22C%22&minBilledCents=5')
+  })
+})
 
 describe('claims filters in the URL', () => {
   it('reads a route query, dropping unknown statuses and sorts', () => {
@@ -23,12 +43,16 @@ describe('claims filters in the URL', () => {
     expect(filtersToQuery(filtersFromQuery(query))).toEqual(query)
   })
 
-  it('builds the API query: dollars to cents, reason upper-cased', () => {
+  it('builds the API query: dollars to cents, reason upper-cased, an unreadable amount as typed', () => {
     const f = filtersFromQuery({ minBilled: '1,250.50', maxBilled: 'lots', denialReason: 'co-16', status: 'denied' })
-    expect(filtersToApi(f)).toEqual({ sort: '-dateOfService', status: ['denied'], denialReason: 'CO-16', minBilledCents: 125050 })
+    // 'lots' goes to the API, whose 400 names maxBilledCents, rather than being dropped (which
+    // would list every amount while the field still shows 'lots').
+    expect(filtersToApi(f)).toEqual({ sort: '-dateOfService', status: ['denied'], denialReason: 'CO-16', minBilledCents: 125050, maxBilledCents: 'lots' })
+    expect(filtersToApi(filtersFromQuery({ minBilled: '  ' }))).toEqual({ sort: '-dateOfService' })
     expect(dollarsToCents('$99')).toBe(9900)
     expect(dollarsToCents('1.234')).toBeUndefined()
-    expect(describeFilters(f)).toBe('denied, CO-16, billed 1,250.50–lots')
+    expect(describeFilters(f)).toBe('denied, CO-16, billed 1,250.50–∞')
+    expect(describeFilters(filtersFromQuery({ minBilled: 'abc' }))).toBe('all claims')
     expect(describeFilters(filtersFromQuery({}))).toBe('all claims')
   })
 

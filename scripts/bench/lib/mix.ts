@@ -6,6 +6,8 @@
 // shows up in the report instead of silently flattering it.
 import { Random } from '../../../server/services/seed/random.ts'
 import { addDays, daysInclusive } from '../../../server/services/days.ts'
+import { listCursorAt } from '../../../server/services/claims/list.ts'
+import { ListClaimsQuery } from '../../../server/services/claims/schemas.ts'
 
 /** One claim drawn at random from the bench database: a cursor at its sort key is a random depth. */
 export interface SampleRow {
@@ -51,9 +53,17 @@ function weighted<T>(random: Random, choices: readonly (readonly [T, number])[])
   return choices[choices.length - 1]![0]
 }
 
-/** An opaque list cursor, as the API makes it: base64url JSON of [sort key, id]. */
-export function encodeCursor(key: string | number, id: number): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url')
+/**
+ * The list cursor the API would issue for these parameters at (sort key, id): a cursor is bound
+ * to the filters and sort it was issued for, so it is made from them.
+ */
+export function encodeCursor(query: URLSearchParams, key: string | number, id: number): string {
+  const params: Record<string, string | string[]> = {}
+  for (const name of new Set(query.keys())) {
+    const all = query.getAll(name)
+    params[name] = all.length > 1 ? all : all[0]!
+  }
+  return listCursorAt(ListClaimsQuery.parse(params), key, id)
 }
 
 const SORTS = [['-dateOfService', 45], ['dateOfService', 10], ['-billedCents', 15], ['billedCents', 5], ['-submittedAt', 20], ['submittedAt', 5]] as const
@@ -89,7 +99,7 @@ export function listPath(random: Random, facts: MixFacts): string {
   if (random.chance(0.3) && facts.sample.length) {
     const row = random.pick(facts.sample)
     const key = sort.endsWith('dateOfService') ? row.dateOfService : sort.endsWith('billedCents') ? row.billedCents : row.submittedAt
-    q.set('cursor', encodeCursor(key, row.id))
+    q.set('cursor', encodeCursor(q, key, row.id))
   }
   return `/api/v1/claims?${q}`
 }

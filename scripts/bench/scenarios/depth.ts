@@ -96,7 +96,7 @@ export const depth: Scenario = {
         const query = new URLSearchParams({ ...shape.params, limit: String(limit) })
         page1.push(`/api/v1/claims?${query}`)
         const [key, id] = prepare(ctx, shape, limit).cursorAt((DEEP_PAGE - 1) * limit)
-        query.set('cursor', encodeCursor(key, id))
+        query.set('cursor', encodeCursor(query, key, id))
         deep.push(`/api/v1/claims?${query}`)
       }
     }

@@ -67,7 +67,7 @@ function cases(ctx: BenchContext): Case[] {
   return [
     listCase('first page', {}),
     listCase('status=denied, payer', { status: 'denied', payer: facts.payers[1]! }),
-    listCase('-billedCents, after a cursor', { sort: '-billedCents', cursor: encodeCursor(row.billedCents, row.id) }),
+    listCase('-billedCents, after a cursor', { sort: '-billedCents', cursor: encodeCursor(new URLSearchParams({ sort: '-billedCents' }), row.billedCents, row.id) }),
     { name: 'claims.byId', sql: sqlOf('claims.byId'), mode: 'get', params: () => ({ id: ids() }), service: () => getClaim(ids()) },
     metricsCase('month'),
     metricsCase('day'),

@@ -1,7 +1,7 @@
 // Inputs of sign-in and of the admin routes for users and keys, parsed once at the edge.
 import { z } from 'zod'
 import { ROLES } from '../../database/schema.ts'
-import { storedText } from '../schemas.ts'
+import { oneOf, storedText } from '../schemas.ts'
 
 /** Long enough that a guessed password is unlikely even without the login rate limit. */
 export const MIN_PASSWORD_LENGTH = 12
@@ -20,7 +20,7 @@ export const LoginBody = z.object({
 export const CreateUserBody = z.object({
   email,
   password: NewPassword,
-  role: z.enum(ROLES),
+  role: oneOf(ROLES),
 }).strict()
 
 /** A signed-in user changing their own password proves they know the current one. */
@@ -36,5 +36,5 @@ export const SetPasswordBody = z.object({
 
 export const CreateKeyBody = z.object({
   name: storedText().trim().min(1, 'is required').max(100),
-  role: z.enum(ROLES),
+  role: oneOf(ROLES),
 }).strict()

@@ -7,7 +7,7 @@
 import { CLAIM_STATUSES } from '../../database/schema.ts'
 import { defineQuery, type NamedQuery } from '../query/index.ts'
 import { runOffThread } from '../query/off-thread.ts'
-import { filterTerms } from './list.ts'
+import { filterTerms, sortColumnOf } from './list.ts'
 import { countPath } from './planner.ts'
 import type { ListClaimsQuery } from './schemas.ts'
 
@@ -49,7 +49,7 @@ export async function countClaims(q: ListClaimsQuery): Promise<number> {
     return viaRollup.get(params)!.n
   }
   const { terms, params } = filterTerms(q)
-  const path = countPath(q)
+  const path = countPath(q, sortColumnOf(q))
   const name = `claims.count[${path.index.replace('idx_claims_', '')};${Object.keys(params).join(',')}]`
   const query = countQuery(name, `SELECT count(*) AS n FROM claims INDEXED BY ${path.index} WHERE ${terms.join(' AND ')}`)
   if ((path.rows ?? Infinity) < INLINE_COUNT_ROWS) return query.get(params)!.n

@@ -2,7 +2,7 @@
 // (sort key, id). Each shape of request (which filters, which index, which sort, first page or
 // after a cursor) is its own named, prepared statement; planner.ts picks the index.
 import { defineQuery, type NamedQuery } from '../query/index.ts'
-import { decodeCursor, encodeCursor, type Page } from '../pagination.ts'
+import { bindingOf, decodeCursor, encodeCursor, type Page } from '../pagination.ts'
 import { choosePath, INDEX_FILTERS, walkCapsFor, type AccessPath, type Params, type SortColumn } from './planner.ts'
 import { CLAIM_COLUMNS, toClaim, type Claim, type ClaimRow } from './row.ts'
 import type { ListClaimsQuery } from './schemas.ts'
@@ -18,6 +18,10 @@ const SORT_COLUMN: Record<string, SortColumn> = {
   dateOfService: 'date_of_service',
   billedCents: 'billed_cents',
   submittedAt: 'submitted_at',
+}
+
+export function sortColumnOf(q: ListClaimsQuery): SortColumn {
+  return SORT_COLUMN[q.sort.replace('-', '')]!
 }
 
 /** The request's filters as WHERE terms and statement parameters. */
@@ -77,7 +81,7 @@ export interface ListStatement extends Statement {
 }
 
 export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean): ListStatement {
-  const sort = SORT_COLUMN[q.sort.replace('-', '')]!
+  const sort = sortColumnOf(q)
   const path = choosePath(q, sort)
   const main = compose(q, sort, hasCursor, path, [], '')
   if (!path.fallback) return { ...main, sort, path }
@@ -151,14 +155,29 @@ export interface ListClaimsResult {
   page: Page
 }
 
+/** What a cursor is bound to: the filters (statuses as a set) and the sort, not the page size. */
+function cursorBinding(q: ListClaimsQuery): string {
+  const status = q.status?.length ? [...new Set(q.status)].sort() : undefined
+  return bindingOf([status, q.providerId, q.payer, q.denialReason, q.from, q.to, q.minBilledCents, q.maxBilledCents, q.sort])
+}
+
+/**
+ * The cursor a page ending at the claim (key, id) would issue for this request: for benches that
+ * start at a random depth without walking there.
+ */
+export function listCursorAt(q: ListClaimsQuery, key: string | number, id: number): string {
+  return encodeCursor([key, id], cursorBinding(q))
+}
+
 export function listClaims(q: ListClaimsQuery): ListClaimsResult {
   const { sql, name, sort, params, path, capped } = buildListStatement(q, q.cursor !== undefined)
-  if (path.none) return { data: [], page: { limit: q.limit, nextCursor: null } }
+  // The cursor is checked first: a foreign one is refused even where nothing matches.
   if (q.cursor) {
-    const [key, id] = decodeCursor(q.cursor, [sort === 'date_of_service' ? 'string' : 'number', 'number'] as const)
+    const [key, id] = decodeCursor(q.cursor, [sort === 'date_of_service' ? 'string' : 'number', 'number'] as const, cursorBinding(q))
     params.cursorKey = key
     params.cursorId = id
   }
+  if (path.none) return { data: [], page: { limit: q.limit, nextCursor: null } }
   params.limit = q.limit + 1
   const rows = capped ? cappedWalk(capped, { sql, name }, params, q.limit + 1, path.fallback?.rows) : prepared<ClaimRow>({ sql, name }).all(params)
   const hasMore = rows.length > q.limit
@@ -167,7 +186,7 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
   const sortValue = (row: ClaimRow) => sort === 'date_of_service' ? row.dateOfService : sort === 'billed_cents' ? row.billedCents : row.submittedAt
   return {
     data: page.map(toClaim),
-    page: { limit: q.limit, nextCursor: hasMore && last ? encodeCursor([sortValue(last), last.id]) : null },
+    page: { limit: q.limit, nextCursor: hasMore && last ? encodeCursor([sortValue(last), last.id], cursorBinding(q)) : null },
   }
 }
 

@@ -132,8 +132,22 @@ export interface Estimate {
   paths: AccessPath[]
 }
 
-/** The candidate paths with their sizes, and the estimated number of matching claims. */
+const estimates = new WeakMap<ListClaimsQuery, Map<SortColumn, Estimate>>()
+
+/**
+ * The estimate for one parsed request, made once: a page and its count (`count=true`) both plan
+ * from the same request object, and the rollup reads behind an estimate are its cost.
+ */
 export function estimate(q: ListClaimsQuery, sort: SortColumn): Estimate {
+  let bySort = estimates.get(q)
+  if (!bySort) estimates.set(q, bySort = new Map())
+  let made = bySort.get(sort)
+  if (!made) bySort.set(sort, made = estimateNow(q, sort))
+  return made
+}
+
+/** The candidate paths with their sizes, and the estimated number of matching claims. */
+function estimateNow(q: ListClaimsQuery, sort: SortColumn): Estimate {
   const statuses = q.status?.length ? [...new Set(q.status)].sort() : undefined
   const all = sizes('payer', undefined, statuses, { ...q, from: undefined, to: undefined })
   const range = q.from || q.to ? sizes('payer', undefined, statuses, q, sort === 'submitted_at') : all
@@ -253,8 +267,12 @@ export const INDEX_FILTERS: Record<string, string[]> = {
   idx_claims_provider_billed: ['providerId', 'minBilledCents', 'maxBilledCents'],
 }
 
-/** The narrowest index for counting every match (order does not matter). */
-export function countPath(q: ListClaimsQuery): AccessPath {
-  const { paths } = estimate(q, 'date_of_service')
-  return paths.sort((a, b) => (a.rows ?? 0) - (b.rows ?? 0))[0]!
+/**
+ * The narrowest index for counting every match (order does not matter). It reads the page's own
+ * estimate (under the request's sort); a stretch of idx_claims_submitted is left out, as its
+ * bounds are a page's, not terms the count applies.
+ */
+export function countPath(q: ListClaimsQuery, sort: SortColumn): AccessPath {
+  const { paths } = estimate(q, sort)
+  return paths.filter(p => !p.submitted).sort((a, b) => (a.rows ?? 0) - (b.rows ?? 0))[0]!
 }

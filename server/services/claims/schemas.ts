@@ -2,7 +2,7 @@
 // to parseQuery/parseInput; services receive the parsed, typed values.
 import { z } from 'zod'
 import { CLAIM_STATUSES } from '../../database/schema.ts'
-import { dayRange, numeric, pagination, pastDay, pastInstant, queryBoolean, rangeInOrder, rangeIssue, storedText } from '../schemas.ts'
+import { dayRange, numeric, oneOf, oneOrMany, pagination, pastDay, pastInstant, queryBoolean, rangeInOrder, rangeIssue, storedText } from '../schemas.ts'
 
 export const SORT_KEYS = ['dateOfService', 'billedCents', 'submittedAt'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
@@ -16,27 +16,35 @@ const cents = numeric().pipe(z.number().int('must be whole cents').min(0).max(MA
 const providerId = numeric().pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
 const denialReasonCode = storedText().regex(/^(CO|PR|OA|PI|CR)-[A-Z0-9]{1,4}$/, 'must be a CARC code like CO-16 or PR-1')
 const payer = storedText().trim().min(1).max(64)
-const status = z.enum(CLAIM_STATUSES)
+const status = oneOf(CLAIM_STATUSES)
 
-/** `status=denied&status=appealed` arrives as an array, `status=denied` as a string. */
-const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).max(CLAIM_STATUSES.length)])
-  .transform(v => (Array.isArray(v) ? v : [v]) as z.output<T>[])
+export const CLAIM_SORTS = ['dateOfService', '-dateOfService', 'billedCents', '-billedCents', 'submittedAt', '-submittedAt'] as const
 
-export const ListClaimsQuery = z.object({
+/** The list's filters and sort: GET /claims pages them, GET /claims/export streams them all. */
+const claimFilters = {
   ...dayRange,
-  status: oneOrMany(status).optional(),
+  status: oneOrMany(status, CLAIM_STATUSES.length).optional(),
   providerId: providerId.optional(),
   payer: payer.optional(),
   denialReason: denialReasonCode.optional(),
   minBilledCents: cents.optional(),
   maxBilledCents: cents.optional(),
-  sort: z.enum(['dateOfService', '-dateOfService', 'billedCents', '-billedCents', 'submittedAt', '-submittedAt']).default('-dateOfService'),
-  ...pagination,
-}).refine(rangeInOrder, rangeIssue).refine(q => q.minBilledCents === undefined || q.maxBilledCents === undefined || q.minBilledCents <= q.maxBilledCents,
-  { message: 'must not exceed maxBilledCents', path: ['minBilledCents'] })
+  sort: oneOf(CLAIM_SORTS).default('-dateOfService'),
+}
+const billedInOrder = (q: { minBilledCents?: number, maxBilledCents?: number }) => q.minBilledCents === undefined || q.maxBilledCents === undefined || q.minBilledCents <= q.maxBilledCents
+const billedIssue = { message: 'must not exceed maxBilledCents', path: ['minBilledCents'] }
+
+export const ListClaimsQuery = z.object({ ...claimFilters, ...pagination })
+  .refine(rangeInOrder, rangeIssue).refine(billedInOrder, billedIssue)
 export type ListClaimsQuery = z.output<typeof ListClaimsQuery>
 
-export const MetricsQuery = z.object({ ...dayRange, groupBy: z.enum(GROUP_BYS).default('month') }).refine(rangeInOrder, rangeIssue)
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const
+
+export const ExportClaimsQuery = z.object({ ...claimFilters, format: oneOf(EXPORT_FORMATS).default('csv') })
+  .refine(rangeInOrder, rangeIssue).refine(billedInOrder, billedIssue)
+export type ExportClaimsQuery = z.output<typeof ExportClaimsQuery>
+
+export const MetricsQuery = z.object({ ...dayRange, groupBy: oneOf(GROUP_BYS).default('month') }).refine(rangeInOrder, rangeIssue)
 export type MetricsQuery = z.output<typeof MetricsQuery>
 
 export const DenialPatternsQuery = z.object({

@@ -1,13 +1,13 @@
 // The health-data, supplement, correlation and insight inputs (API.md, "Health data and
 // supplements", "Correlations and insights"), parsed once at the edge.
 import { z } from 'zod'
-import { dayRange, pagination, pastInstant, rangeInOrder, rangeIssue, storedText } from '../schemas.ts'
+import { dayRange, oneOf, pagination, pastInstant, rangeInOrder, rangeIssue, storedText } from '../schemas.ts'
 import { METRIC_NAMES, METRICS, SUPPLEMENTS } from './catalog.ts'
 
 /** The source system's pseudonymous person id: no spaces, so never a name. */
 export const personRef = storedText().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a pseudonymous id: 1 to 64 letters, digits, - or _')
-export const metric = z.enum(METRIC_NAMES)
-export const supplementId = z.enum(SUPPLEMENTS.map(s => s.id) as [string, ...string[]], { error: 'is not a supplement in the catalogue (GET /api/v1/supplements)' })
+export const metric = oneOf(METRIC_NAMES)
+export const supplementId = oneOf(SUPPLEMENTS.map(s => s.id) as [string, ...string[]], 'the catalogue, GET /api/v1/supplements')
 
 /** Readings and doses are stored in epoch milliseconds. */
 const instant = pastInstant.transform(s => Date.parse(s))
@@ -49,5 +49,5 @@ export type HealthDataQuery = z.output<typeof HealthDataQuery>
 export const BUCKETS = ['day', 'week', 'month'] as const
 export type Bucket = (typeof BUCKETS)[number]
 
-export const SummaryQuery = z.object({ personId: personRef, metric, ...dayRange, bucket: z.enum(BUCKETS).default('day') }).refine(rangeInOrder, rangeIssue)
+export const SummaryQuery = z.object({ personId: personRef, metric, ...dayRange, bucket: oneOf(BUCKETS).default('day') }).refine(rangeInOrder, rangeIssue)
 export type SummaryQuery = z.output<typeof SummaryQuery>

@@ -1,12 +1,12 @@
 // GET /api/v1/admin/jobs: recent runs, newest first, optionally of one status or task.
 import { z } from 'zod'
 import { JOB_STATUSES } from '../../database/schema.ts'
-import { pagination } from '../schemas.ts'
+import { oneOf, pagination } from '../schemas.ts'
 import { JOB_TASKS } from './queue.ts'
 
 export const JobsQuery = z.object({
-  status: z.enum(JOB_STATUSES).optional(),
-  task: z.enum(JOB_TASKS).optional(),
+  status: oneOf(JOB_STATUSES).optional(),
+  task: oneOf(JOB_TASKS).optional(),
   limit: pagination.limit,
   cursor: pagination.cursor,
 })

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { queryBoolean } from '../../../services/schemas.ts'
+import { oneOf, queryBoolean } from '../../../services/schemas.ts'
 import { requestHistory, routeStats, slowRequests } from '../../../services/monitoring/requests.ts'
 import { WINDOWS, type WindowName } from '../../../services/monitoring/windows.ts'
 
 const Query = z.object({
-  window: z.enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]]).default('5m'),
+  window: oneOf(Object.keys(WINDOWS) as [WindowName, ...WindowName[]]).default('5m'),
   history: queryBoolean.default(false),
 })
 

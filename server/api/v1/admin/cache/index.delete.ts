@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { invalidate, NAMESPACE_NAMES, type Namespace } from '../../../../services/cache/index.ts'
+import { oneOf } from '../../../../services/schemas.ts'
 
-const Query = z.object({ namespace: z.enum(NAMESPACE_NAMES as [Namespace, ...Namespace[]]).optional() })
+const Query = z.object({ namespace: oneOf(NAMESPACE_NAMES as [Namespace, ...Namespace[]]).optional() })
 
 export default defineEventHandler(async (event) => {
   const { namespace } = parseQuery(event, Query)
