@@ -160,8 +160,7 @@ describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1', async () => {
     expect(doc.openapi).toMatch(/^3\.1\./)
     const result = await validateOpenApi(structuredClone(doc) as never)
-    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([])
-    expect(result.valid).toBe(true)
+    expect(result.valid ? [] : result.errors).toEqual([])
   })
 
   it('describes every route file on disk, and nothing else', () => {

@@ -7,7 +7,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from '../schemas.ts'
 import { PATHS, TAGS } from './operations.ts'
 
 type Override = NonNullable<CreateDocumentOptions['override']>
-interface PipeDef { type: string, in?: { _zod: { def: PipeDef } }, out?: z.ZodType }
+interface PipeDef { type: string, in?: { _zod: { def: PipeDef } }, out?: z.ZodType, defaultValue?: unknown }
 
 /**
  * numeric() reads a number from query-string text (a preprocess), then `.pipe()` adds its limits.
@@ -16,10 +16,17 @@ interface PipeDef { type: string, in?: { _zod: { def: PipeDef } }, out?: z.ZodTy
  */
 const showNumericLimits: Override = ({ jsonSchema, zodSchema, io }) => {
   const def = (zodSchema as unknown as { _zod: { def: PipeDef } })._zod.def
+  // Rendered as input, a default around a pipe loses its value: a client should see it.
+  // A default is an output value (`count` defaults to false): shown as the text a client would send.
+  const json = jsonSchema as { default?: unknown, enum?: unknown[] }
+  if (io === 'input' && def.type === 'default' && json.default === undefined) {
+    json.default = json.enum && !json.enum.includes(def.defaultValue) ? String(def.defaultValue) : def.defaultValue
+  }
   const inner = def.in?._zod.def
   if (io !== 'input' || def.type !== 'pipe' || inner?.type !== 'pipe' || inner.in?._zod.def.type !== 'transform' || !def.out) return
   const { $schema: _, ...limits } = z.toJSONSchema(def.out, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>
-  for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key]
+  // The rendered half's own type and limits go; a default or description set around it stays.
+  for (const key of Object.keys(jsonSchema)) if (key !== 'default' && key !== 'description') delete (jsonSchema as Record<string, unknown>)[key]
   Object.assign(jsonSchema, limits)
 }
 
