@@ -1,10 +1,7 @@
-import { z } from 'zod'
-import { queryBoolean } from '../../../services/schemas.ts'
 import { indexReport } from '../../../services/monitoring/reports.ts'
-
-const Query = z.object({ refresh: queryBoolean.default(false) })
+import { IndexesQuery } from '../../../services/monitoring/schemas.ts'
 
 export default defineEventHandler((event) => {
-  const { refresh } = parseQuery(event, Query)
+  const { refresh } = parseQuery(event, IndexesQuery)
   return indexReport({ refresh })
 })

@@ -1,10 +1,7 @@
-import { z } from 'zod'
 import { listProviders } from '../../../services/providers/index.ts'
-import { pagination } from '../../../services/schemas.ts'
-
-const Query = z.object(pagination)
+import { ProvidersQuery } from '../../../services/providers/schemas.ts'
 
 export default defineEventHandler((event) => {
-  const query = parseQuery(event, Query)
+  const query = parseQuery(event, ProvidersQuery)
   return respondCached(event, 'providers:list', query, () => withCursor(() => listProviders(query)))
 })
