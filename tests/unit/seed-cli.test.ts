@@ -15,7 +15,8 @@ function seed(...args: string[]) {
   return spawnSync(join(ROOT, 'node_modules/.bin/node'), ['scripts/db-seed.ts', '--db', db, ...args], { cwd: ROOT, encoding: 'utf8' })
 }
 
-describe('npm run db:seed', () => {
+// Each test starts the CLI (a Node process) two or three times: seconds on a loaded machine.
+describe('npm run db:seed', { timeout: 60_000 }, () => {
   it('writes the requested rows, reporting progress in percent and rows/s', () => {
     const run = seed('--claims', '3000', '--people', '3', '--days', '30', '--seed', '5', '--end', '2026-03-31')
     expect(run.status).toBe(0)
