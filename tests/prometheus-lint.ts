@@ -68,8 +68,10 @@ export function lintMetrics(text: string): string[] {
     const [, name, labelText = '', valueText] = sample
     if (!METRIC_NAME.test(name!)) problems.push(`invalid metric name "${name}"`)
     const labels = parseLabels(labelText, problems, line)
-    const value = /^[+-]?Inf$/.test(valueText!) ? (valueText!.startsWith('-') ? -Infinity : Infinity) : valueText === 'NaN' ? Number.NaN : Number(valueText)
-    if (valueText !== 'NaN' && Number.isNaN(value)) problems.push(`invalid value "${valueText}": ${line}`)
+    // Prometheus parses values as Go's ParseFloat does: NaN and Inf in any case (prom-client writes `Nan`).
+    const nan = /^nan$/i.test(valueText!)
+    const value = /^[+-]?inf(?:inity)?$/i.test(valueText!) ? (valueText!.startsWith('-') ? -Infinity : Infinity) : nan ? Number.NaN : Number(valueText)
+    if (!nan && Number.isNaN(value)) problems.push(`invalid value "${valueText}": ${line}`)
     const series = `${name}{${Object.keys(labels).sort().map(k => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`
     if (seen.has(series)) problems.push(`duplicate series ${series}`)
     seen.add(series)

@@ -11,6 +11,9 @@ import { compressBody, compressStream, isCompressible, MIN_COMPRESS_BYTES, negot
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('beforeResponse', async (event, response) => {
     const res = event.node.res
+    // In-process requests (Nuxt's error page, server-side fetches: node-mock-http's request) cross
+    // no wire, and their callers read the body as text.
+    if ('__unenv__' in event.node.req) return
     if (event.handled || res.headersSent || res.hasHeader('content-encoding')) return
     if (res.statusCode === 204 || res.statusCode === 304 || res.statusCode < 200) return
     const body = response.body
