@@ -74,9 +74,10 @@ function target(r: Route): string {
 
 /** Headers that differ between two answers to the same request by nature. */
 const PER_ANSWER = new Set(['date', 'x-request-id', 'server-timing', 'ratelimit-reset', 'ratelimit-remaining', 'connection', 'keep-alive', 'transfer-encoding', 'content-security-policy'])
-// A sealed session cookie is sealed afresh each time: its name and attributes must match.
+// A sealed session cookie is sealed afresh each time, expiring from that second: its name and
+// other attributes must match.
 const comparable = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !PER_ANSWER.has(k) && k !== 'content-length')
-  .map(([k, v]) => [k, k === 'set-cookie' ? String(v).replace(/=[^;]*/, '=…') : String(v)]))
+  .map(([k, v]) => [k, k === 'set-cookie' ? String(v).replace(/=[^;]*/, '=…').replace(/Expires=[^;]*/i, 'Expires=…') : String(v)]))
 /** Only a page's nonce differs between two answers' Content-Security-Policy. */
 const csp = (v: unknown) => String(v ?? '').replace(/'nonce-[^']+'/g, "'nonce'")
 
