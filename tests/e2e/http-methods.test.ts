@@ -46,7 +46,7 @@ function rawHead(path: string, headers: Record<string, string>): Promise<{ statu
   return new Promise((resolve, reject) => {
     const socket = connect(Number(base.port), base.hostname)
     const chunks: Buffer[] = []
-    socket.on('data', c => chunks.push(c))
+    socket.on('data', (c: Buffer) => chunks.push(c))
     socket.on('error', reject)
     socket.on('end', () => {
       const all = Buffer.concat(chunks)
@@ -165,7 +165,7 @@ describe('405 Method Not Allowed', () => {
   }, 120_000)
 
   it('comes after auth: without the role a method needs, a served path and an unknown one answer alike', async () => {
-    for (const who of [{}, { authorization: `Bearer ${portal.keys.viewer}` }]) {
+    for (const who of [{}, { authorization: `Bearer ${portal.keys.viewer}` }] as Record<string, string>[]) {
       for (const method of ['POST', 'PUT', 'DELETE']) {
         const served = await send(method, '/api/v1/claims/metrics', who)
         const unknown = await send(method, '/api/v1/no-such-route', who)
