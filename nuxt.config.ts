@@ -96,6 +96,10 @@ export default defineNuxtConfig({
     // better-sqlite3 is a native module: keep it (and drizzle, which loads it) out of the bundle.
     externals: { external: ['better-sqlite3'] },
     experimental: { tasks: true },
+    // The app's JS and CSS are served pre-compressed (.br, .gz written at build, picked by the
+    // request's Accept-Encoding); answers computed per request are compressed by
+    // server/plugins/compression.ts.
+    compressPublicAssets: true,
   },
   hooks: {
     // The job worker thread needs an entry file of its own next to the built server.

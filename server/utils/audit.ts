@@ -28,5 +28,7 @@ export function auditNow(event: H3Event, action: string, target: string | null, 
 
 /** Records that this request was answered one person's records (never the values themselves). */
 export function auditRead(event: H3Event, action: `read.${string}`, target: string | null, detail?: Record<string, unknown>): void {
+  // A HEAD runs the GET's handler but is sent no records: nothing was read out, and it writes nothing.
+  if (event.method === 'HEAD') return
   bufferReadAudit({ actor: actorOf(event), action, target, detail })
 }

@@ -86,6 +86,22 @@ describe('cacheable GETs', () => {
     expect(bad.cache).toBeNull()
   })
 
+  it('does not count a client\'s 404 thrown inside a cached computation as a cache error', async () => {
+    const stats = async () => {
+      const res = await fetch('/api/v1/admin/cache/stats', auth(portal.keys.admin))
+      return Object.fromEntries(((await res.json()) as { byNamespace: { namespace: string, errors: number, misses: number }[] }).byNamespace.map(s => [s.namespace, s]))
+    }
+    const before = await stats()
+    for (const path of ['/api/v1/claims/99999998', '/api/v1/health-data/summary?personId=NOBODY-1&metric=steps', '/api/v1/correlations/99999998']) {
+      expect((await get(path)).status, path).toBe(404)
+    }
+    const after = await stats()
+    for (const ns of ['claims:item', 'health:summary', 'correlations']) {
+      expect(after[ns]!.misses, ns).toBe((before[ns]?.misses ?? 0) + 1)
+      expect(after[ns]!.errors, ns).toBe(before[ns]?.errors ?? 0)
+    }
+  })
+
   it('the Link header of a cached list page still points at the next page', async () => {
     const first = await get('/api/v1/claims?limit=3&sort=billedCents')
     const hit = await get('/api/v1/claims?limit=3&sort=billedCents')

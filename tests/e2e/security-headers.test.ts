@@ -157,6 +157,15 @@ describe('CORS with NUXT_CORS_ORIGINS', () => {
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
   })
 
+  it('lists OPTIONS in a 405\'s Allow on /api/v1 only, where a preflight is answered', async () => {
+    const api = await globalThis.fetch(`${open.url}/api/v1/claims/metrics`, { method: 'PUT', headers: admin })
+    expect(api.status).toBe(405)
+    expect(api.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+    const probe = await globalThis.fetch(`${open.url}/healthz`, { method: 'DELETE' })
+    expect(probe.status).toBe(405)
+    expect(probe.headers.get('allow')).toBe('GET, HEAD')
+  })
+
   it('gives any other origin no CORS headers, and does not answer its preflight', async () => {
     for (const origin of ['https://evil.example', 'https://app.example.evil.example', 'http://app.example', 'null']) {
       const preflight = await globalThis.fetch(`${open.url}/api/v1/claims`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } })

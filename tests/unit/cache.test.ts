@@ -96,6 +96,18 @@ describe('cached()', () => {
     expect(stats).toMatchObject({ misses: 2, sets: 1, errors: 1 })
   })
 
+  it('does not count a client error (an h3 400 or 404 thrown by the computation) as a cache error', async () => {
+    const { createError } = await import('h3')
+    for (const statusCode of [400, 404]) {
+      await expect(cached('claims:item', { id: statusCode }, () => { throw createError({ statusCode, message: 'no such claim' }) })).rejects.toMatchObject({ statusCode })
+    }
+    // A 500 and a busy database are the computation failing: they are counted.
+    await expect(cached('claims:item', { id: 3 }, () => { throw createError({ statusCode: 500 }) })).rejects.toMatchObject({ statusCode: 500 })
+    await expect(cached('claims:item', { id: 4 }, () => { throw Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }) })).rejects.toThrow('busy')
+    const stats = (await cacheStats()).byNamespace.find(s => s.namespace === 'claims:item')!
+    expect(stats).toMatchObject({ misses: 4, sets: 0, errors: 2 })
+  })
+
   it('invalidates a whole namespace and leaves the others', async () => {
     const c = counter()
     await cached('claims:metrics', { groupBy: 'day' }, c.compute)

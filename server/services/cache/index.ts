@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto'
 import type { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
+import { classifyUnexpected } from '../errors.ts'
 import { lruStorage, RedisBackend } from './backends.ts'
 import { entryKey, etagOf } from './keys.ts'
 import { CACHE_VERSION, NAMESPACES, type Namespace } from './namespaces.ts'
@@ -207,7 +208,8 @@ function refresh<T>(namespace: Namespace, layer: Layer, key: string, compute: ()
       value = await compute()
     }
     catch (error) {
-      countersOf(namespace).errors++
+      // A client's 400 or 404 (no such claim, an unknown person) is an answer, not the cache failing.
+      if (classifyUnexpected(error)) countersOf(namespace).errors++
       throw error
     }
     const { ttl, stale } = NAMESPACES[namespace]
