@@ -5,7 +5,7 @@ import { parseCorsOrigins } from '../services/http/cors-origins.ts'
 // Keys travel in Authorization, which a cross-origin page must send itself; the session cookie is
 // the dashboard's own (SameSite=Lax) and is never accepted cross-origin: no Allow-Credentials.
 const OPTIONS: H3CorsOptions = {
-  methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   allowHeaders: ['authorization', 'content-type', 'if-none-match', 'cache-control', 'x-request-id'],
   exposeHeaders: ['etag', 'x-request-id', 'x-cache', 'server-timing', 'location', 'link', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
   credentials: false,

@@ -11,7 +11,7 @@ import { CacheInvalidated, CacheStats } from '../cache/responses.ts'
 import { InvalidateCacheQuery } from '../cache/schemas.ts'
 import { MAX_INGEST_BYTES, MAX_INGEST_ROWS } from '../claims/ingest.ts'
 import { Claim, ClaimList, ClaimsMetrics, ClaimWithProvider, DenialPatterns, ProviderList, ProviderWithTotals } from '../claims/responses.ts'
-import { ClaimInput, DenialPatternsQuery, ListClaimsQuery, MetricsQuery, PatchClaim } from '../claims/schemas.ts'
+import { ClaimInput, DenialPatternsQuery, ExportClaimsQuery, ListClaimsQuery, MetricsQuery, PatchClaim } from '../claims/schemas.ts'
 import { CorrelationList, CorrelationWithPairs, InsightList, JobQueued } from '../correlations/responses.ts'
 import { CorrelationsQuery, InsightsQuery, RecomputeBody } from '../correlations/schemas.ts'
 import { MAX_INTAKES_BYTES } from '../health/ingest-intakes.ts'
@@ -60,7 +60,7 @@ interface Spec {
   query?: z.ZodObject | z.ZodType
   path?: z.ZodObject
   body?: { description?: string, content: Record<string, z.ZodType> }
-  ok: Record<number, { description: string, schema?: z.ZodType, media?: string, headers?: Record<string, { description: string, schema: { type: 'string' | 'integer' } }> }>
+  ok: Record<number, { description: string, schema?: z.ZodType, media?: string | string[], headers?: Record<string, { description: string, schema: { type: 'string' | 'integer' } }> }>
   /** Errors beyond those every /api/v1 route can answer (400, 401, 403, 429, 503). */
   errors?: ErrorStatus[]
   /** Outside the credential check: sign-in routes and probes. */
@@ -74,7 +74,7 @@ function operation(spec: Spec): ZodOpenApiOperationObject {
   const ok: ZodOpenApiResponsesObject = Object.fromEntries(Object.entries(spec.ok).map(([status, r]) => [status, {
     description: r.description,
     ...(r.headers ? { headers: r.headers } : {}),
-    ...(r.schema ? { content: { [r.media ?? 'application/json']: { schema: r.schema } } } : {}),
+    ...(r.schema ? { content: Object.fromEntries([r.media ?? 'application/json'].flat().map(m => [m, { schema: r.schema }])) } : {}),
   }]))
   return {
     tags: [spec.tag],
@@ -115,6 +115,7 @@ const SPECS: Record<string, Record<string, Spec>> = {
     get: { tag: 'Claims', summary: 'One claim with its provider', path: idParam, ok: { 200: { description: 'The claim', schema: ClaimWithProvider, headers: CACHED }, ...notModified }, errors: [404] },
     patch: { tag: 'Claims', summary: 'Change a claim\'s status, denialReason or paidCents', path: idParam, body: { content: { 'application/json': PatchClaim } }, ok: { 200: { description: 'The claim as it is now', schema: ClaimWithProvider } }, errors: [404, 409, 413, 415] },
   },
+  '/api/v1/claims/export': { get: { tag: 'Claims', summary: 'Every claim matching the list\'s filters, streamed as CSV (RFC 4180; a cell starting with = + - @ gets a leading \') or NDJSON, as an attachment', query: ExportClaimsQuery, ok: { 200: { description: 'The claims, in the list\'s order: `text/csv` for format=csv, `application/x-ndjson` for format=ndjson', schema: z.string(), media: ['text/csv; charset=utf-8', 'application/x-ndjson'], headers: { 'Content-Disposition': { description: '`attachment; filename="claims-YYYY-MM-DD.csv"` (or `.ndjson`)', schema: { type: 'string' } } } } } } },
   '/api/v1/claims/metrics': { get: { tag: 'Claims', summary: 'Totals and a series grouped by day, week, month, provider, payer or denial reason', query: MetricsQuery, ok: { 200: { description: 'Totals and series', schema: ClaimsMetrics, headers: CACHED }, ...notModified } } },
   '/api/v1/claims/denial-patterns': { get: { tag: 'Claims', summary: 'Recurring (denialReason, provider, payer) combinations with their trend', query: DenialPatternsQuery, ok: { 200: { description: 'The patterns', schema: DenialPatterns, headers: CACHED }, ...notModified } } },
   '/api/v1/providers': { get: { tag: 'Claims', summary: 'List providers, by name', query: ProvidersQuery, ok: { 200: { description: 'A page of providers', schema: ProviderList, headers: CACHED }, ...notModified } } },
