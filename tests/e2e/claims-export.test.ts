@@ -22,7 +22,7 @@ const exportText = async (query: string) => {
   return res.text()
 }
 const ndjson = (text: string) => text.split('\n').filter(Boolean).map(line => JSON.parse(line))
-const csvClaims = (text: string) => (parseCsv(text, { columns: true }) as Record<string, string>[]).map(r => ({
+const csvClaims = (text: string) => (parseCsv(text, { columns: true }) as Record<string, string>[]).map((r): Record<string, string | number | null> => ({
   ...r, id: Number(r.id), providerId: Number(r.providerId), billedCents: Number(r.billedCents), paidCents: Number(r.paidCents), denialReason: r.denialReason || null,
 }))
 const total = async (query: string) => {
@@ -127,7 +127,7 @@ describe('a whole export', () => {
     // after it is their own.
     let cursor: string | null = null
     do {
-      const page = await (await fetch(`/api/v1/claims?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, viewer())).json()
+      const page: { page: { nextCursor: string | null } } = await (await fetch(`/api/v1/claims?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, viewer())).json()
       cursor = page.page.nextCursor
     } while (cursor)
     const before = await memory()

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { DROPPED_DEFAULT_METRICS, metricsText, observeQuery, observeRequest } from '../../server/services/monitoring/prometheus.ts'
+import { DROPPED_DEFAULT_METRICS, metricsText, observeRequest } from '../../server/services/monitoring/prometheus.ts'
+import { recordExecution, statementStats } from '../../server/services/query/stats.ts'
 import { lintMetrics } from '../prometheus-lint.ts'
 
 const GOOD = `# HELP req_total Requests
@@ -50,10 +51,12 @@ describe('the promtool rules (tests/prometheus-lint.ts)', () => {
   it('pass the portal\'s own /metrics registry, default process metrics included', async () => {
     observeRequest('GET', '/api/v1/claims/:id', 200, 12)
     observeRequest('POST', '/api/v1/claims', 400, 3)
-    observeQuery('claims.byId', 0.4)
+    // A statement's execution, as the query layer records it (db_query_duration_seconds).
+    recordExecution(statementStats('claims.byId', 'SELECT * FROM claims WHERE id = ?'), 0.4, 1)
     const { body } = await metricsText()
     expect(body).toContain('http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/api/v1/claims/:id",status="200"} 1')
     expect(body).toContain('# TYPE nodejs_active_handles gauge')
+    expect(body).toContain('db_query_duration_seconds_count{query="claims.byId"} 1')
     for (const name of DROPPED_DEFAULT_METRICS) expect(body).not.toContain(`${name} `)
     expect(lintMetrics(body)).toEqual([])
     if (promtool) expect(promtoolCheck(body)).toEqual({ ok: true, output: '' })
