@@ -119,7 +119,7 @@ describe('HEAD', () => {
     }
     await new Promise(r => setTimeout(r, 1500)) // reads' audit rows are flushed within a second
     // The GETs of one person's records were audited; the HEADs (as many) wrote nothing.
-    const personal = results.filter(x => /claims\/\{id\}|correlations|insights|health-data/.test(x.route)).length
+    const personal = results.filter(x => /claims\/\{id\}|claims\/export|correlations|insights|health-data/.test(x.route)).length
     expect(audits() - before).toBe(personal * 2)
   }, 120_000)
 

@@ -21,7 +21,10 @@ function sources(dir: string): string[] {
 }
 
 it('no server file builds a closed set other than through oneOf', () => {
+  // responses.ts files describe answers (the OpenAPI document, the contract test): they never
+  // parse a client's input, so their literals and enums give no client a message.
   const offenders = sources(join(ROOT, 'server'))
+    .filter(f => !f.endsWith('/responses.ts'))
     .filter(f => /\bz\.(enum|literal|nativeEnum)\(/.test(readFileSync(f, 'utf8')))
     .map(f => relative(ROOT, f))
   expect(offenders).toEqual(['server/services/schemas.ts'])

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import { utcDay } from '../../../services/days.ts'
 import { EXPORT_TYPES, exportAuditDetail, exportClaims } from '../../../services/claims/export.ts'
 import { ExportClaimsQuery } from '../../../services/claims/schemas.ts'
+import { compressStream, MIN_COMPRESS_BYTES, negotiateCoding } from '../../../services/http/compression.ts'
 
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, ExportClaimsQuery)
@@ -18,14 +19,20 @@ export default defineEventHandler(async (event) => {
     'Content-Disposition': `attachment; filename="claims-${utcDay()}.${type.extension}"`,
     // Patient data: no browser or proxy keeps a copy.
     'Cache-Control': 'no-store',
+    'Vary': 'Accept-Encoding',
   })
   if (!first) return event.node.res.end()
   auditRead(event, 'read.claims-export', null, exportAuditDetail(query))
+  // Written here, so the compression plugin never sees it: compressed as it streams when the
+  // client accepts it, by the same rule (1 KB or more; a first page under that is the only one).
+  const coding = !first.done && Buffer.byteLength(first.value) >= MIN_COMPRESS_BYTES ? negotiateCoding(event.node.req.headers['accept-encoding']) : undefined
+  if (coding) setResponseHeader(event, 'Content-Encoding', coding)
   event._handled = true
   try {
     // pipeline destroys the stream when the client goes away, which ends the generator between
     // pages: no further page is read.
-    await pipeline(Readable.from(prepend(first, chunks)), event.node.res)
+    const source = Readable.from(prepend(first, chunks))
+    await (coding ? pipeline(source, compressStream(coding), event.node.res) : pipeline(source, event.node.res))
   }
   catch (error) {
     // A client that disconnects mid-stream is not an error of the portal's.
