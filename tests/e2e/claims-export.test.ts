@@ -146,8 +146,11 @@ describe('a whole export', () => {
     streaming = false
     await sampling
     expect(sizes[0]).toBeGreaterThan(CLAIMS * 200)
-    expect(peak.rss - before.rss).toBeLessThan(48 * 2 ** 20)
+    // The heap is the sharp test: an answer built in memory grew it by 181 MB here, streaming by
+    // 15 MB. Resident memory also counts garbage the collector has not reached yet, which on a
+    // loaded machine was 73 MB once (an in-memory answer: 111 MB), so its bound is looser.
     expect(peak.heap - before.heap).toBeLessThan(48 * 2 ** 20)
+    expect(peak.rss - before.rss).toBeLessThan(100 * 2 ** 20)
   }, 180_000)
 
   it('is audited once, with its filters and no claim', async () => {
