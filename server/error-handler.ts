@@ -1,9 +1,10 @@
-// API errors: a busy database is a 503 with Retry-After; an unexpected error is a 500 that shows
-// nothing internal. 4xx errors and pages fall through to Nuxt's own handler.
+// API errors: an expected failure (a DomainError) gets its status here and is rendered, unlogged,
+// by Nuxt's own handler like any 4xx; a busy database is a 503 with Retry-After; an unexpected
+// error is a 500 that shows nothing internal. Pages fall through to Nuxt's own handler.
 // Logs name the route template (`/api/v1/claims/:id`, `(unmatched)`), never the request's path or
 // query: either can hold a patient's id.
 import type { H3Event } from 'h3'
-import { classifyUnexpected } from './services/errors.ts'
+import { classifyUnexpected, mapDomainError } from './services/errors.ts'
 import { routeLabel } from './services/monitoring/route-label.ts'
 
 const routeOf = (event: H3Event, status: number) => routeLabel(event.context.matchedRoute?.path, status, event.path ?? '')
@@ -11,6 +12,8 @@ const routeOf = (event: H3Event, status: number) => routeLabel(event.context.mat
 export default function apiErrorHandler(error: unknown, event: H3Event) {
   const path = event.path ?? ''
   if (!path.startsWith('/api/') && !path.startsWith('/metrics') && !path.startsWith('/readyz')) return quietPageError(error, event)
+  const domain = mapDomainError(error)
+  if (domain) return asClientError(error, domain)
   // The error itself first: an h3 404 (an unknown /api path) wraps a cause that carries no status.
   const classified = classifyUnexpected(error)
   if (!classified) return
@@ -25,6 +28,16 @@ export default function apiErrorHandler(error: unknown, event: H3Event) {
     statusMessage: classified.statusMessage,
     message: classified.message,
   }))
+}
+
+/**
+ * h3 wraps what a handler throws in an H3Error marked unhandled (a 500); the same object goes on to
+ * Nuxt's handler, so it is given the domain error's status and text and no longer counts as
+ * unhandled (which Nitro would log with the full URL).
+ */
+function asClientError(error: unknown, mapped: ReturnType<typeof mapDomainError> & object): undefined {
+  const e = error as { statusCode?: number, statusMessage?: string, message?: string, data?: unknown, unhandled?: boolean, fatal?: boolean }
+  Object.assign(e, { statusCode: mapped.statusCode, statusMessage: mapped.statusMessage, message: mapped.message, data: mapped.data, unhandled: false, fatal: false })
 }
 
 /**

@@ -3,20 +3,26 @@
 // row rejects the batch, and nothing is written.
 import { parse as parseCsv } from 'csv-parse/sync'
 import type { z } from 'zod'
+import { DomainError } from './errors.ts'
 import { formatIssues, type InputIssue } from './validation-issues.ts'
 
 export type BatchFormat = 'application/json' | 'application/x-ndjson' | 'text/csv'
 
-export class IngestRejected extends Error {
-  readonly issues: InputIssue[]
+/** A 400 naming every bad row. */
+export class IngestRejected extends DomainError {
+  declare readonly issues: InputIssue[]
 
   constructor(issues: InputIssue[], message = 'The batch was rejected; nothing was written') {
-    super(message)
-    this.issues = issues
+    super('invalid', message, issues)
   }
 }
 
-export class IngestTooLarge extends Error {}
+/** A 413: too many rows. */
+export class IngestTooLarge extends DomainError {
+  constructor(message: string) {
+    super('too-large', message)
+  }
+}
 
 export interface IngestResult {
   inserted: number

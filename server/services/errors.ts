@@ -1,5 +1,74 @@
-// The one place that decides what an unexpected error means to a client. Expected failures are
-// thrown as createError({ statusCode }) by the routes; everything else comes through here.
+// The one place that decides what an error means to a client. Services and routes throw a
+// DomainError for an expected failure (no such row, a refused change, a rejected batch); the error
+// handler maps it here to its status, never a 500 and never logged. Everything else is unexpected.
+// Plain TypeScript: services throw these without knowing about HTTP.
+import type { InputIssue } from './validation-issues.ts'
+
+export type DomainErrorKind = 'not-found' | 'conflict' | 'invalid' | 'too-large'
+
+export class DomainError extends Error {
+  readonly kind: DomainErrorKind
+  /** For 'invalid': every bad field, as `data.issues`. */
+  readonly issues?: InputIssue[]
+  /** For 'invalid': what the 400's message starts with, when not the error's own message. */
+  readonly summary?: string
+
+  constructor(kind: DomainErrorKind, message: string, issues?: InputIssue[]) {
+    super(message)
+    this.kind = kind
+    this.issues = issues
+  }
+}
+
+export const notFound = (message: string) => new DomainError('not-found', message)
+export const conflict = (message: string) => new DomainError('conflict', message)
+
+/** The value, or a not-found DomainError with `message` when there is none. */
+export function found<T>(value: T | undefined | null, message: string): T {
+  if (value === undefined || value === null) throw notFound(message)
+  return value
+}
+
+/** A 400's message: what was invalid, then the first few issues, so a log line alone says why. */
+export function issuesMessage(issues: InputIssue[], message = 'Invalid input'): string {
+  return `${message}: ${issues.slice(0, 3).map(i => `${i.path || '(root)'} ${i.message}`).join('; ')}`
+}
+
+export interface MappedError {
+  statusCode: number
+  statusMessage: string
+  message: string
+  data?: { issues: InputIssue[] }
+}
+
+const STATUS: Record<DomainErrorKind, [number, string]> = {
+  'not-found': [404, 'Not Found'],
+  'conflict': [409, 'Conflict'],
+  'invalid': [400, 'Bad Request'],
+  'too-large': [413, 'Payload Too Large'],
+}
+
+/** The DomainError an error is or wraps (h3 wraps what a handler throws), if any. */
+export function domainErrorOf(error: unknown): DomainError | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof DomainError) return e
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** The response for an expected failure; undefined when `error` is not one. */
+export function mapDomainError(error: unknown): MappedError | undefined {
+  const domain = domainErrorOf(error)
+  if (!domain) return undefined
+  const [statusCode, statusMessage] = STATUS[domain.kind]
+  if (domain.kind === 'invalid') {
+    const issues = domain.issues ?? []
+    return { statusCode, statusMessage, message: issuesMessage(issues, domain.summary ?? domain.message), data: { issues } }
+  }
+  return { statusCode, statusMessage, message: domain.message }
+}
+
 
 export interface ClassifiedError {
   statusCode: number
@@ -20,8 +89,9 @@ function sqliteCode(error: unknown): string | undefined {
   return undefined
 }
 
-/** Maps an error nobody handled to a response; undefined when it already carries a 4xx status. */
+/** Maps an error nobody handled to a response; undefined when it is expected (a DomainError or a 4xx). */
 export function classifyUnexpected(error: unknown): ClassifiedError | undefined {
+  if (domainErrorOf(error)) return undefined
   const status = (error as { statusCode?: number }).statusCode
   const code = sqliteCode(error)
   if (code && BUSY_CODES.has(code)) {

@@ -3,12 +3,16 @@
 // The message is said of the parameter (`cursor is not …` once the path is put before it).
 
 import { createHash } from 'node:crypto'
+import { DomainError } from './errors.ts'
 
 export type CursorValue = string | number
 
-export class InvalidCursorError extends Error {
+/** A 400 on `cursor`; the message is said of the parameter. */
+export class InvalidCursorError extends DomainError {
+  override readonly summary = 'Invalid input'
+
   constructor(message = 'is not a cursor this endpoint issued') {
-    super(message)
+    super('invalid', message, [{ path: 'cursor', message }])
   }
 }
 

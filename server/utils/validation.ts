@@ -2,6 +2,7 @@
 // `data.issues: [{ path, message }]`, paths written as a client reads them (`[17].billedCents`).
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
+import { issuesMessage } from '../services/errors.ts'
 import { searchOf, unknownParams } from '../services/query-params.ts'
 import { NoQuery } from '../services/schemas.ts'
 import { formatIssues } from '../services/validation-issues.ts'
@@ -10,7 +11,7 @@ export function invalidInput(issues: { path: string, message: string }[], messag
   return createError({
     statusCode: 400,
     statusMessage: 'Bad Request',
-    message: `${message}: ${issues.slice(0, 3).map(i => `${i.path || '(root)'} ${i.message}`).join('; ')}`,
+    message: issuesMessage(issues, message),
     data: { issues },
   })
 }

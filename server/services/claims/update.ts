@@ -3,6 +3,7 @@
 import type { ClaimStatus } from '../../database/schema.ts'
 import { useConnection } from '../../database/client.ts'
 import { auditedTransaction, type AuditOf } from '../audit.ts'
+import { DomainError } from '../errors.ts'
 import { defineQuery } from '../query/index.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from './rollup.ts'
 import { getClaim, getClaimRow } from './read.ts'
@@ -18,7 +19,12 @@ export const TRANSITIONS: Record<ClaimStatus, readonly ClaimStatus[]> = {
   paid: [],
 }
 
-export class ClaimConflictError extends Error {}
+/** A change the claim's state refuses: a 409. */
+export class ClaimConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message)
+  }
+}
 
 export function canTransition(from: ClaimStatus, to: ClaimStatus): boolean {
   return from === to || TRANSITIONS[from].includes(to)

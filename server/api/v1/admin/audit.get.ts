@@ -4,5 +4,5 @@ import { AuditQuery } from '../../../services/audit/schemas.ts'
 
 export default defineEventHandler((event) => {
   const query = parseQuery(event, AuditQuery)
-  return withCursor(() => listAudit(query))
+  return listAudit(query)
 })

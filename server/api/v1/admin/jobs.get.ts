@@ -3,5 +3,5 @@ import { JobsQuery } from '../../../services/jobs/schemas.ts'
 
 export default defineEventHandler((event) => {
   const query = parseQuery(event, JobsQuery)
-  return withCursor(() => listJobs(query))
+  return listJobs(query)
 })

@@ -2,6 +2,7 @@ import { RecomputeBody } from '../../../services/correlations/schemas.ts'
 import { findPersonId } from '../../../services/health/people.ts'
 import { enqueueJob } from '../../../services/jobs/queue.ts'
 import { kickJobRunner } from '../../../services/jobs/runner.ts'
+import { notFound } from '../../../services/errors.ts'
 
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
@@ -9,7 +10,7 @@ export default defineEventHandler(async (event) => {
   const body = await readJsonBody(event, 4096)
   const { personId } = parseInput(RecomputeBody, body === undefined ? {} : body)
   if (personId !== undefined && findPersonId(personId) === undefined) {
-    throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
+    throw notFound('No person with that personId')
   }
   const job = enqueueJob('correlations.recompute', { personId },
     { audit: auditAs(event, 'correlations.recompute', j => ({ target: personId ?? null, detail: { jobId: j.id } })) })

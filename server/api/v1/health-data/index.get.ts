@@ -1,10 +1,10 @@
 import { listHealthData } from '../../../services/health/read.ts'
 import { HealthDataQuery } from '../../../services/health/schemas.ts'
+import { found } from '../../../services/errors.ts'
 
 export default defineEventHandler((event) => {
   const query = parseQuery(event, HealthDataQuery)
-  const result = withCursor(() => listHealthData(query))
-  if (!result) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
+  const result = found(listHealthData(query), 'No person with that personId')
   auditRead(event, 'read.health-data', query.personId)
   return result
 })

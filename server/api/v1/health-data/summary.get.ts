@@ -1,13 +1,10 @@
 import { healthSummary } from '../../../services/health/read.ts'
 import { SummaryQuery } from '../../../services/health/schemas.ts'
+import { found } from '../../../services/errors.ts'
 
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, SummaryQuery)
-  const result = await cachedResult(event, 'health:summary', query, () => {
-    const summary = healthSummary(query)
-    if (!summary) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'No person with that personId' })
-    return summary
-  })
+  const result = await cachedResult(event, 'health:summary', query, () => found(healthSummary(query), 'No person with that personId'))
   // After the lookup, so a HIT is recorded as a read just as a computed answer is.
   auditRead(event, 'read.health-summary', query.personId, { metric: query.metric })
   return sendCached(event, 'health:summary', result)

@@ -3,5 +3,5 @@ import { PeopleQuery } from '../../../services/health/schemas.ts'
 
 export default defineEventHandler((event) => {
   const query = parseQuery(event, PeopleQuery)
-  return withCursor(() => listPeople(query))
+  return listPeople(query)
 })

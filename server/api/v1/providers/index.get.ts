@@ -3,5 +3,5 @@ import { ProvidersQuery } from '../../../services/providers/schemas.ts'
 
 export default defineEventHandler((event) => {
   const query = parseQuery(event, ProvidersQuery)
-  return respondCached(event, 'providers:list', query, () => withCursor(() => listProviders(query)))
+  return respondCached(event, 'providers:list', query, () => listProviders(query))
 })

@@ -5,8 +5,8 @@ export default defineEventHandler(async (event) => {
   parseNoQuery(event)
   const format = requireMediaType(event, BATCH_FORMATS)
   const body = await readLimitedText(event, MAX_INTAKES_BYTES)
-  const { changedPersonIds, ...result } = withIngestErrors(() => ingestIntakes(body, format,
-    auditAs(event, 'intakes.ingest', ({ changedPersonIds: _, ...counts }) => ({ target: null, detail: counts }))))
+  const { changedPersonIds, ...result } = ingestIntakes(body, format,
+    auditAs(event, 'intakes.ingest', ({ changedPersonIds: _, ...counts }) => ({ target: null, detail: counts })))
   await healthChanged('intakes', changedPersonIds)
   return result
 })

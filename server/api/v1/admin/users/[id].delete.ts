@@ -1,6 +1,7 @@
 // Revokes a user: disables it and ends all its sessions at once (server-side rows revoked in the same transaction).
 import { disableUser } from '../../../../services/auth/users.ts'
 import { idParam } from '../../../../services/schemas.ts'
+import { conflict, notFound } from '../../../../services/errors.ts'
 
 const CONFLICTS = {
   'already-disabled': 'This user is already disabled',
@@ -12,12 +13,11 @@ export default defineEventHandler((event) => {
   const { id } = parseParams(event, idParam)
   const self = event.context.auth
   if (self?.kind === 'user' && self.id === id) {
-    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'You cannot disable your own account' })
+    throw conflict('You cannot disable your own account')
   }
   const result = disableUser(id, Date.now(), auditAs(event, 'users.disable', () => ({ target: `user:${id}` })))
   if (!result.ok) {
-    if (result.reason === 'not-found') throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No user with id ${id}` })
-    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: CONFLICTS[result.reason] })
+    throw result.reason === 'not-found' ? notFound(`No user with id ${id}`) : conflict(CONFLICTS[result.reason])
   }
   return result.user
 })

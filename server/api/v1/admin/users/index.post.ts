@@ -1,6 +1,7 @@
 // Creates a dashboard user (an operator, a viewer or another admin); 409 when the email is taken.
 import { CreateUserBody } from '../../../../services/auth/schemas.ts'
 import { insertUser } from '../../../../services/auth/users.ts'
+import { conflict } from '../../../../services/errors.ts'
 
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
@@ -8,7 +9,7 @@ export default defineEventHandler(async (event) => {
   const body = parseInput(CreateUserBody, await readJsonBody(event))
   const passwordHash = await hashPassword(body.password)
   const user = insertUser({ email: body.email, role: body.role, passwordHash }, auditAs(event, 'users.create', u => ({ target: `user:${u.id}`, detail: { role: u.role } })))
-  if (!user) throw createError({ statusCode: 409, statusMessage: 'Conflict', message: `A user with the email ${body.email} already exists` })
+  if (!user) throw conflict(`A user with the email ${body.email} already exists`)
   setResponseStatus(event, 201, 'Created')
   return user
 })

@@ -3,6 +3,7 @@
 import { SetPasswordBody } from '../../../../../services/auth/schemas.ts'
 import { setPasswordHash } from '../../../../../services/auth/users.ts'
 import { idParam } from '../../../../../services/schemas.ts'
+import { conflict, notFound } from '../../../../../services/errors.ts'
 
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
@@ -11,12 +12,11 @@ export default defineEventHandler(async (event) => {
   const body = parseInput(SetPasswordBody, await readJsonBody(event))
   const self = event.context.auth
   if (self?.kind === 'user' && self.id === id) {
-    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'Change your own password with POST /api/auth/password (it asks for the current one)' })
+    throw conflict('Change your own password with POST /api/auth/password (it asks for the current one)')
   }
   const result = setPasswordHash(id, await hashPassword(body.password), Date.now(), auditAs(event, 'users.password', () => ({ target: `user:${id}` })))
   if (!result.ok) {
-    if (result.reason === 'not-found') throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No user with id ${id}` })
-    throw createError({ statusCode: 409, statusMessage: 'Conflict', message: 'This user is disabled' })
+    throw result.reason === 'not-found' ? notFound(`No user with id ${id}`) : conflict('This user is disabled')
   }
   return result.user
 })
