@@ -1,5 +1,5 @@
 // The signed-in user as the session holds it (role checked again by the API on every call).
-import type { Role } from '../shared/roles.ts'
+import type { Role } from '../contract/roles.ts'
 export interface SessionUser { id: number, email: string, role: Role }
 
 export function useCurrentUser() {

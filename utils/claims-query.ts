@@ -1,7 +1,7 @@
 // The claims explorer's state lives in the URL query: filters, sort and the page cursor. These
 // functions read it from a route query, write it back without empty values, and build the API's
 // query from it.
-import { CLAIM_STATUSES } from '../shared/claim-statuses.ts'
+import { CLAIM_STATUSES } from '../contract/claim-statuses.ts'
 
 export { CLAIM_STATUSES }
 export const CLAIM_SORTS = [

@@ -18,12 +18,12 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
 
-import { CLAIM_STATUSES } from '../../shared/claim-statuses.ts'
-import { ROLES } from '../../shared/roles.ts'
+import { CLAIM_STATUSES } from '../../contract/claim-statuses.ts'
+import { ROLES } from '../../contract/roles.ts'
 
-export { CLAIM_STATUSES, type ClaimStatus } from '../../shared/claim-statuses.ts'
+export { CLAIM_STATUSES, type ClaimStatus } from '../../contract/claim-statuses.ts'
 
-export { ROLES, type Role } from '../../shared/roles.ts'
+export { ROLES, type Role } from '../../contract/roles.ts'
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]

@@ -5,7 +5,7 @@ import type { GroupBy, MetricsQuery } from './schemas.ts'
 import type { ClaimsMetrics, MetricsFields } from './responses.ts'
 import { dayBucketSql } from '../../database/dialect.ts'
 import { addDays, daysInclusive, utcDay } from '../days.ts'
-import { CLAIM_STATUSES } from '../../../shared/claim-statuses.ts'
+import { CLAIM_STATUSES } from '../../../contract/claim-statuses.ts'
 
 export type { MetricsFields } from './responses.ts'
 /** What GET /claims/metrics answers (its zod schema is the contract). */
