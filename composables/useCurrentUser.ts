@@ -1,5 +1,6 @@
 // The signed-in user as the session holds it (role checked again by the API on every call).
-export interface SessionUser { id: number, email: string, role: 'viewer' | 'operator' | 'admin' }
+import type { Role } from '../contract/roles.ts'
+export interface SessionUser { id: number, email: string, role: Role }
 
 export function useCurrentUser() {
   const { user, loggedIn, fetch } = useUserSession()

@@ -1,7 +1,9 @@
 // The claims explorer's state lives in the URL query: filters, sort and the page cursor. These
 // functions read it from a route query, write it back without empty values, and build the API's
 // query from it.
-export const CLAIM_STATUSES = ['submitted', 'pending', 'approved', 'denied', 'paid', 'appealed'] as const
+import { CLAIM_STATUSES } from '../contract/claim-statuses.ts'
+
+export { CLAIM_STATUSES }
 export const CLAIM_SORTS = [
   { value: '-dateOfService', label: 'Date of service, newest first' },
   { value: 'dateOfService', label: 'Date of service, oldest first' },

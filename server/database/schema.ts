@@ -18,11 +18,12 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
 
-export const CLAIM_STATUSES = ['submitted', 'pending', 'approved', 'denied', 'paid', 'appealed'] as const
-export type ClaimStatus = (typeof CLAIM_STATUSES)[number]
+import { CLAIM_STATUSES } from '../../contract/claim-statuses.ts'
+import { ROLES } from '../../contract/roles.ts'
 
-export const ROLES = ['viewer', 'operator', 'admin'] as const
-export type Role = (typeof ROLES)[number]
+export { CLAIM_STATUSES, type ClaimStatus } from '../../contract/claim-statuses.ts'
+
+export { ROLES, type Role } from '../../contract/roles.ts'
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]

@@ -1,19 +1,12 @@
 // The denial patterns page: each recurring (reason, provider, payer) combination against the
 // previous period of equal length.
+import type { DenialPatterns } from '../../server/services/claims/responses.ts'
 import { formatCents, formatInt, formatPercent, formatTrend } from '../format.ts'
 import { baseOptions, COLORS, type ChartSpec, type ChartTable } from './spec.ts'
 
-export interface DenialPattern {
-  denialReason: string
-  providerId: number
-  providerName?: string
-  payer: string
-  count: number
-  share: number
-  deniedCents: number
-  previousCount?: number
-  trend: number | null
-}
+/** A row of GET /claims/denial-patterns; the page also charts rows without a name or a previous count. */
+type DenialPatternRow = DenialPatterns['data'][number]
+export type DenialPattern = Omit<DenialPatternRow, 'providerName' | 'previousCount'> & Partial<Pick<DenialPatternRow, 'providerName' | 'previousCount'>>
 
 export function patternLabel(p: DenialPattern): string {
   return `${p.denialReason} · ${p.providerName || `Provider ${p.providerId}`} · ${p.payer}`

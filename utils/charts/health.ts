@@ -1,12 +1,13 @@
 // The health page: a person's daily average of one metric with its min–max band, and the days a
 // supplement was taken marked on the same axis.
+import type { MetricName } from '../../server/services/health/catalog.ts'
 import { formatNumber } from '../format.ts'
 import { baseOptions, COLORS, type ChartSpec, type ChartTable } from './spec.ts'
 
 export interface SummaryRow { bucket: string, avg: number | null, min: number | null, max: number | null, count: number }
 export interface Pair { day: string, dose: number | null, value: number | null }
 
-export const METRICS: { id: string, label: string, unit: string }[] = [
+export const METRICS: { id: MetricName, label: string, unit: string }[] = [
   { id: 'resting_heart_rate', label: 'Resting heart rate', unit: 'bpm' },
   { id: 'hrv', label: 'Heart rate variability', unit: 'ms' },
   { id: 'sleep_minutes', label: 'Sleep', unit: 'min' },

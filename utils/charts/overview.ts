@@ -1,16 +1,10 @@
 // The overview's charts, from GET /api/v1/claims/metrics answers.
+import type { MetricsSeriesRow } from '../../server/services/claims/responses.ts'
 import { formatCents, formatInt, formatPercent } from '../format.ts'
 import { baseOptions, COLORS, type ChartSpec, type ChartTable } from './spec.ts'
 
-export interface MetricsRow {
-  key: string
-  claims: number
-  denied: number
-  billedCents: number
-  paidCents: number
-  deniedCents: number
-  denialRate: number
-}
+/** The fields of a metrics series row these charts read (the type is the API contract's). */
+export type MetricsRow = Pick<MetricsSeriesRow, 'key' | 'claims' | 'denied' | 'billedCents' | 'paidCents' | 'deniedCents' | 'denialRate'>
 
 const percentAxis = { beginAtZero: true, ticks: { callback: (v: number | string) => `${v}%` } }
 

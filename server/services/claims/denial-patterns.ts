@@ -5,22 +5,13 @@ import { defineQuery } from '../query/index.ts'
 import { addDays, daysInclusive } from '../days.ts'
 import { resolveRange } from './metrics.ts'
 import type { DenialPatternsQuery } from './schemas.ts'
+import type { DenialPatterns } from './responses.ts'
 
 /** Without `from`, patterns cover the last 90 days up to `to`. */
 export const DEFAULT_PATTERN_DAYS = 90
 
-export interface DenialPattern {
-  denialReason: string
-  providerId: number
-  providerName: string
-  payer: string
-  count: number
-  share: number
-  deniedCents: number
-  previousCount: number
-  /** Relative change against the previous period; null when the previous period had none. */
-  trend: number | null
-}
+/** One (reason, provider, payer) row of GET /claims/denial-patterns (its zod schema is the contract). */
+export type DenialPattern = DenialPatterns['data'][number]
 
 type Params = {
   prevFrom: string

@@ -2,30 +2,14 @@
 // two-year range is a few thousand rollup rows whatever the number of claims.
 import { defineQuery, type NamedQuery } from '../query/index.ts'
 import type { GroupBy, MetricsQuery } from './schemas.ts'
+import type { ClaimsMetrics, MetricsFields } from './responses.ts'
 import { dayBucketSql } from '../../database/dialect.ts'
 import { addDays, daysInclusive, utcDay } from '../days.ts'
+import { CLAIM_STATUSES } from '../../../contract/claim-statuses.ts'
 
-export interface MetricsFields {
-  claims: number
-  submitted: number
-  pending: number
-  approved: number
-  denied: number
-  paid: number
-  appealed: number
-  billedCents: number
-  paidCents: number
-  deniedCents: number
-  denialRate: number
-}
-
-export interface MetricsResult {
-  from: string
-  to: string
-  groupBy: GroupBy
-  totals: MetricsFields
-  series: (MetricsFields & { key: string })[]
-}
+export type { MetricsFields } from './responses.ts'
+/** What GET /claims/metrics answers (its zod schema is the contract). */
+export type MetricsResult = ClaimsMetrics
 
 /** Without `from`, metrics cover the year up to `to` (default: today, UTC). */
 export const DEFAULT_METRICS_DAYS = 365
@@ -76,7 +60,8 @@ const byKeyWalk = Object.fromEntries(Object.entries(BUCKET_KEY).filter(([, b]) =
     WHERE dim = @dim AND +day BETWEEN @from AND @to GROUP BY key ORDER BY key`) as GroupQuery,
 ])) as Partial<Record<GroupBy, GroupQuery>>
 
-const FIELDS = ['claims', 'submitted', 'pending', 'approved', 'denied', 'paid', 'appealed', 'billedCents', 'paidCents', 'deniedCents'] as const
+// The summed counters: one per status, in the contract's order, from the one list of statuses.
+const FIELDS = ['claims', ...CLAIM_STATUSES, 'billedCents', 'paidCents', 'deniedCents'] as const satisfies readonly (keyof MetricsFields)[]
 
 /** Every claim counts once in each dimension, so the series (all its keys) adds up to the totals. */
 function sumOf(series: Row[]): Row {

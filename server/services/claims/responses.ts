@@ -17,6 +17,12 @@ export const ProviderWithTotals = Provider.extend({
 
 export const ProviderList = listOf(Provider)
 
+// The TypeScript types of these answers, for services and the dashboard alike (`import type`):
+// derived from the schemas the OpenAPI document is generated from, so they are the contract.
+export type Provider = z.infer<typeof Provider>
+export type ProviderWithTotals = z.infer<typeof ProviderWithTotals>
+export type ProviderTotals = ProviderWithTotals['totals']
+
 export const Claim = z.object({
   id: z.number().int(),
   source: z.string(),
@@ -37,6 +43,10 @@ export const ClaimWithProvider = Claim.extend({ provider: Provider }).meta({ id:
 
 export const ClaimList = listOf(Claim)
 
+export type Claim = z.infer<typeof Claim>
+export type ClaimWithProvider = z.infer<typeof ClaimWithProvider>
+export type ClaimList = z.infer<typeof ClaimList>
+
 const MetricsFields = {
   claims: count, submitted: count, pending: count, approved: count, denied: count, paid: count, appealed: count,
   billedCents: cents, paidCents: cents, deniedCents: cents, denialRate: rate,
@@ -49,6 +59,10 @@ export const ClaimsMetrics = z.object({
   totals: z.object(MetricsFields),
   series: z.array(z.object({ key: z.string().meta({ description: 'a day, a week\'s Monday, a month (`2026-03`), a provider id, a payer or a denial reason' }), ...MetricsFields })),
 }).meta({ id: 'ClaimsMetrics' })
+
+export type ClaimsMetrics = z.infer<typeof ClaimsMetrics>
+export type MetricsFields = ClaimsMetrics['totals']
+export type MetricsSeriesRow = ClaimsMetrics['series'][number]
 
 export const DenialPatterns = z.object({
   from: Day,
@@ -67,3 +81,5 @@ export const DenialPatterns = z.object({
     trend: z.number().nullable().meta({ description: '(count − previousCount) ÷ previousCount; null when the previous period had none' }),
   })),
 }).meta({ id: 'DenialPatterns' })
+
+export type DenialPatterns = z.infer<typeof DenialPatterns>

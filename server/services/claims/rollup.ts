@@ -1,34 +1,20 @@
 // The claims daily rollup (table claims_daily): every claim counts once along each dimension.
 // Writers accumulate deltas for the claims they insert, update or remove and apply them in the
 // same transaction, so metrics read from the rollup always agree with the claims table.
-import type { ClaimStatus, RollupDimension } from '../../database/schema.ts'
+import type { RollupDimension } from '../../database/schema.ts'
+import type { MetricsFields } from './responses.ts'
+import type { ClaimRow } from './row.ts'
 import type { Sqlite } from '../../database/connection.ts'
 import { preparedStatement } from '../../database/statements.ts'
 import { defineStatement, measured } from '../query/index.ts'
 
-export interface RollupClaim {
-  providerId: number
-  payer: string
-  dateOfService: string
-  status: ClaimStatus
-  denialReason: string | null
-  billedCents: number
-  paidCents: number
+export type RollupClaim = Pick<ClaimRow, 'providerId' | 'payer' | 'dateOfService' | 'status' | 'denialReason' | 'billedCents' | 'paidCents'> & {
   /** Milliseconds; widens the row's submitted_at bounds. A writer that omits it leaves them unknown. */
   submittedAt?: number
 }
 
-export interface RollupDelta {
-  claims: number
-  submitted: number
-  pending: number
-  approved: number
-  denied: number
-  paid: number
-  appealed: number
-  billedCents: number
-  paidCents: number
-  deniedCents: number
+/** The metrics' counters (all but the rate, which is computed on read) and the row's bounds. */
+export type RollupDelta = Omit<MetricsFields, 'denialRate'> & {
   /** Bounds of the added claims' submitted_at; null when none was added (or one came without it). */
   minSubmittedAt: number | null
   maxSubmittedAt: number | null

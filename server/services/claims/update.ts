@@ -8,6 +8,7 @@ import { defineQuery } from '../query/index.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from './rollup.ts'
 import { getClaim, getClaimRow } from './read.ts'
 import type { PatchClaim } from './schemas.ts'
+import type { ClaimRow } from './row.ts'
 
 /** Where a claim may go from each status; staying in the same status is always allowed. */
 export const TRANSITIONS: Record<ClaimStatus, readonly ClaimStatus[]> = {
@@ -30,7 +31,7 @@ export function canTransition(from: ClaimStatus, to: ClaimStatus): boolean {
   return from === to || TRANSITIONS[from].includes(to)
 }
 
-const update = defineQuery<{ id: number, expected: ClaimStatus, status: ClaimStatus, denialReason: string | null, paidCents: number, at: number }, { id: number }>('claims.update', `
+const update = defineQuery<{ id: number, expected: ClaimStatus, at: number } & Pick<ClaimRow, 'status' | 'denialReason' | 'paidCents'>, { id: number }>('claims.update', `
   UPDATE claims SET status = @status, denial_reason = @denialReason, paid_cents = @paidCents, updated_at = @at
   WHERE id = @id AND status = @expected
   RETURNING id`)

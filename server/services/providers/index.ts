@@ -2,25 +2,10 @@
 // from the claims rollup rather than from a million claims rows.
 import { defineQuery } from '../query/index.ts'
 import { decodeCursor, keysetPage } from '../pagination.ts'
+import type { Provider, ProviderTotals } from '../claims/responses.ts'
 
-export interface ProviderRow {
-  id: number
-  npi: string
-  name: string
-  specialty: string
-  state: string
-}
-
-export interface ProviderTotals {
-  claims: number
-  denied: number
-  billedCents: number
-  paidCents: number
-  deniedCents: number
-  denialRate: number
-  firstDay: string | null
-  lastDay: string | null
-}
+export type ProviderRow = Provider
+export type { ProviderTotals }
 
 const COLUMNS = 'id, npi, name, specialty, state'
 
