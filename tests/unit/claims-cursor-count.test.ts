@@ -1,26 +1,13 @@
 // A list cursor is bound to the filters and sort that issued it; a count=true request estimates once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { countClaims } from '../../server/services/claims/count.ts'
 import { listClaims } from '../../server/services/claims/list.ts'
-import { configurePlanner } from '../../server/services/claims/planner.ts'
 import { ListClaimsQuery } from '../../server/services/claims/schemas.ts'
 import { InvalidCursorError } from '../../server/services/pagination.ts'
 import { queryStats, resetQueryStats } from '../../server/services/query/index.ts'
-import { stopOffThreadWorker } from '../../server/services/query/off-thread.ts'
-import { insertFixture } from './claims-fixture.ts'
-import { tempDatabase } from './helpers.ts'
+import { useClaimsFixture } from './claims-fixture.ts'
 
-let db: ReturnType<typeof tempDatabase>
-beforeAll(() => {
-  db = tempDatabase()
-  insertFixture(db.conn)
-  db.conn.sqlite.exec('ANALYZE')
-  configurePlanner({ probeCap: 40 })
-})
-afterAll(async () => {
-  await stopOffThreadWorker()
-  db.dispose()
-})
+useClaimsFixture()
 
 const parse = (query: Record<string, unknown>) => ListClaimsQuery.parse(query)
 const cursorOf = (query: Record<string, unknown>) => listClaims(parse({ ...query, limit: '5' })).page.nextCursor!

@@ -1,26 +1,13 @@
 import { parse as parseCsv } from 'csv-parse/sync'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { exportClaims } from '../../server/services/claims/export.ts'
 import { countClaims } from '../../server/services/claims/count.ts'
 import { listClaims } from '../../server/services/claims/list.ts'
-import { configurePlanner } from '../../server/services/claims/planner.ts'
 import { ExportClaimsQuery, ListClaimsQuery } from '../../server/services/claims/schemas.ts'
 import { queryStats, resetQueryStats } from '../../server/services/query/index.ts'
-import { stopOffThreadWorker } from '../../server/services/query/off-thread.ts'
-import { insertFixture } from './claims-fixture.ts'
-import { tempDatabase } from './helpers.ts'
+import { useClaimsFixture } from './claims-fixture.ts'
 
-let db: ReturnType<typeof tempDatabase>
-beforeAll(() => {
-  db = tempDatabase()
-  insertFixture(db.conn)
-  db.conn.sqlite.exec('ANALYZE')
-  configurePlanner({ probeCap: 40 })
-})
-afterAll(async () => {
-  await stopOffThreadWorker()
-  db.dispose()
-})
+useClaimsFixture()
 
 async function text(query: Record<string, unknown>, batch: number): Promise<string> {
   let out = ''

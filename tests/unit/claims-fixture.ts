@@ -3,7 +3,11 @@
 // It has the real data's correlations that an index planner assuming independence trips on: a
 // provider's amounts follow its specialty (provider n bills 10n–10n+9 dollars), and a claim is
 // submitted three to four days after its visit, so submitted_at follows date_of_service.
+import { afterAll, beforeAll } from 'vitest'
 import type { Connection } from '../../server/database/connection.ts'
+import { configurePlanner } from '../../server/services/claims/planner.ts'
+import { stopOffThreadWorker } from '../../server/services/query/off-thread.ts'
+import { tempDatabase } from './helpers.ts'
 import { accumulateClaim, applyRollup, type RollupAccumulator } from '../../server/services/claims/rollup.ts'
 import type { ClaimStatus } from '../../server/database/schema.ts'
 
@@ -40,4 +44,22 @@ export function insertFixture(conn: Connection, count = 3000): void {
     }
     applyRollup(conn.sqlite, acc)
   })()
+}
+
+/**
+ * For one test file: a temporary database holding the fixture, analysed, with a small probe cap
+ * so the planner's capped walks happen at this size; the off-thread reader is stopped after.
+ */
+export function useClaimsFixture(): void {
+  let db: ReturnType<typeof tempDatabase>
+  beforeAll(() => {
+    db = tempDatabase()
+    insertFixture(db.conn)
+    db.conn.sqlite.exec('ANALYZE')
+    configurePlanner({ probeCap: 40 })
+  })
+  afterAll(async () => {
+    await stopOffThreadWorker()
+    db.dispose()
+  })
 }
