@@ -76,10 +76,17 @@ export function createApiKey(name: string, role: Role, key: string = generateKey
  * undo what an admin did, so the caller refuses to start instead).
  */
 export function ensureApiKey(key: string, role: Role, name: string): 'created' | 'exists' | 'revoked' | 'other-role' {
-  const row = byHash.get({ keyHash: hashKey(key) })
+  let row = byHash.get({ keyHash: hashKey(key) })
   if (!row) {
-    createApiKey(name, role, key)
-    return 'created'
+    try {
+      createApiKey(name, role, key)
+      return 'created'
+    }
+    catch (error) {
+      // Another process starting on the same database inserted it between the read and the insert.
+      if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error
+      row = byHash.get({ keyHash: hashKey(key) })!
+    }
   }
   if (row.revokedAt !== null) return 'revoked'
   return row.role === role ? 'exists' : 'other-role'
