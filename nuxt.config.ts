@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { bundleJobWorker } from './server/services/jobs/bundle-worker.ts'
 import { DEFAULT_RETENTION_JOBS_DAYS } from './server/services/jobs/retention.ts'
 import { DEFAULT_SCHEDULE } from './server/services/jobs/schedule.ts'
+import { DEFAULT_WRITE_WAIT_MS } from './server/services/query/write.ts'
 import { API_CSP, PAGE_CSP } from './server/services/http/content-security-policy.ts'
 
 // The portal keeps pages/, components/ and composables/ at the top level (DESIGN.md), so the
@@ -63,6 +64,9 @@ export default defineNuxtConfig({
     seedDemo: true,
     bootstrapAdminKey: '',
     slowQueryMs: 50,
+    // How long a write waits (on timers, never blocking the event loop) for a write lock another
+    // connection holds before answering 503 with Retry-After (server/services/query/write.ts).
+    writeWaitMs: DEFAULT_WRITE_WAIT_MS,
     // Cache and measurements (server/services/cache, server/services/monitoring).
     cacheRedisUrl: '',
     cachePrefix: 'portal',

@@ -19,7 +19,10 @@ export const DEFAULT_DATABASE_PATH = 'data/portal.db'
 
 export interface OpenOptions {
   readonly?: boolean
-  /** Milliseconds a writer waits for the lock before SQLITE_BUSY (answered as 503). */
+  /**
+   * Milliseconds a statement waits, blocking its thread, for a lock before SQLITE_BUSY. Fine for
+   * CLI scripts and worker threads; the server's main thread sets 0 once started (setBusyTimeout).
+   */
   busyTimeoutMs?: number
 }
 
@@ -38,7 +41,7 @@ export function applyPragmas(sqlite: Sqlite, options: OpenOptions = {}): void {
   // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
   // nothing; only a power cut can lose the last commits, never corrupt the file.
   sqlite.pragma('synchronous = NORMAL')
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+  setBusyTimeout(sqlite, options.busyTimeoutMs ?? 5000)
   sqlite.pragma('foreign_keys = ON')
   // 64 MiB of page cache per connection (negative = KiB).
   sqlite.pragma('cache_size = -65536')
@@ -52,4 +55,13 @@ export function applyPragmas(sqlite: Sqlite, options: OpenOptions = {}): void {
   // look at every table, 0x2 runs ANALYZE where needed, bounded by analysis_limit).
   sqlite.pragma('analysis_limit = 1000')
   sqlite.pragma('optimize = 0x10002')
+}
+
+/**
+ * How long this connection's statements block their thread waiting for a lock. 0 on the server's
+ * main thread: a held lock is then an immediate SQLITE_BUSY, and writes wait for it on timers
+ * (server/services/query/write.ts). Reads in WAL mode never wait for a writer.
+ */
+export function setBusyTimeout(sqlite: Sqlite, ms: number): void {
+  sqlite.pragma(`busy_timeout = ${ms}`)
 }

@@ -1,11 +1,14 @@
 // Start-up: open the database, apply migrations, create the bootstrap admin key, seed demo data
-// into an empty database. All synchronous, so the server listens only once the database is ready.
+// into an empty database. All synchronous, so the server listens only once the database is ready;
+// until then a write may wait for the lock (the connection's 5 s busy timeout). From then on the
+// main thread never does: its busy timeout is 0 and writes wait on timers (writeTransaction).
 import { closeDatabase, initDatabase } from '../database/client.ts'
+import { setBusyTimeout } from '../database/connection.ts'
 import { runMigrations } from '../database/migrate.ts'
 import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/api-keys.ts'
 import { bootstrapSettingsProblem, rawSetting, StartupError } from '../services/auth/bootstrap.ts'
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
-import { configureSlowLog } from '../services/query/index.ts'
+import { configureSlowLog, configureWriteWait } from '../services/query/index.ts'
 import { enqueueJob } from '../services/jobs/queue.ts'
 import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
 
@@ -19,6 +22,7 @@ export default defineNitroPlugin((nitroApp) => {
   const { applied } = runMigrations(conn, config.migrationsDir)
   if (applied > 0) console.info(`[db] ${conn.path}: applied ${applied} migration(s)`)
   configureSlowLog({ slowMs: Number(config.slowQueryMs) })
+  configureWriteWait({ waitMs: Number(config.writeWaitMs) })
   ensureSupplementCatalogue(conn.sqlite)
 
   if (bootstrapKey) {
@@ -43,6 +47,7 @@ export default defineNitroPlugin((nitroApp) => {
     // the job runner (server/plugins/jobs.ts) picks this up on its worker thread.
     enqueueJob('correlations.recompute', {})
   }
+  setBusyTimeout(conn.sqlite, 0)
 
   nitroApp.hooks.hook('close', () => closeDatabase())
 })

@@ -43,8 +43,9 @@ export default defineNitroPlugin((nitroApp) => {
       invalidate(HEALTH_DATA.correlations).catch(error => console.warn(`[cache] invalidating correlations failed: ${(error as Error).message}`))
     },
   })
-  const requeued = runner.start()
-  if (requeued > 0) console.info(`[jobs] requeued ${requeued} run(s) cut off by a restart`)
+  runner.start().then((requeued) => {
+    if (requeued > 0) console.info(`[jobs] requeued ${requeued} run(s) cut off by a restart`)
+  })
   setJobRunner(runner)
 
   const startedAt = Date.now()
@@ -52,7 +53,9 @@ export default defineNitroPlugin((nitroApp) => {
     ? undefined
     : setInterval(() => {
         for (const entry of dueEntries(schedule, Date.now(), startedAt, lastQueuedAt)) {
-          void runTask(entry.task.replace('.', ':'), { payload: {} })
+          // A database locked past the write wait: the task is still due, and queued at the next check.
+          runTask(entry.task.replace('.', ':'), { payload: {} })
+            .catch(error => console.warn(`[jobs] could not queue ${entry.task} yet: ${(error as Error).message}`))
         }
       }, checkEveryMs(schedule))
   timer?.unref()

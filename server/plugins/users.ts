@@ -28,8 +28,8 @@ export default defineNitroPlugin(() => {
 
   // Every sign-out goes through clearUserSession: POST /api/auth/logout and the module's own
   // DELETE /api/_auth/session. Both end the server-side session, and only from this origin.
-  sessionHooks.hook('clear', (session, event) => {
+  sessionHooks.hook('clear', async (session, event) => {
     if (isCrossSite(event)) throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Sign-out must come from the portal\'s own pages' })
-    endSession(session)
+    await endSession(session)
   })
 })

@@ -4,6 +4,7 @@
 import type { H3Event } from 'h3'
 import { writeAudit, type AuditEntry, type AuditOf } from '../services/audit.ts'
 import { bufferReadAudit } from '../services/audit/reads.ts'
+import { writeTransaction } from '../services/query/index.ts'
 
 /** 'key:12', 'user:3', or 'anonymous' for a route that needs no credentials. */
 export function actorOf(event: H3Event): string {
@@ -22,8 +23,9 @@ export function auditAs<T>(event: H3Event, action: string, describe: (result: T)
  * is no transaction to join, so it is written before the action, and a crash cannot leave the
  * action unrecorded.
  */
-export function auditNow(event: H3Event, action: string, target: string | null, detail?: Record<string, unknown>): void {
-  writeAudit({ actor: actorOf(event), action, target, detail })
+export async function auditNow(event: H3Event, action: string, target: string | null, detail?: Record<string, unknown>): Promise<void> {
+  const entry = { actor: actorOf(event), action, target, detail }
+  await writeTransaction(() => writeAudit(entry))
 }
 
 /** Records that this request was answered one person's records (never the values themselves). */

@@ -2,7 +2,9 @@
 // row (services/auth/sessions.ts) always together, so no cookie is sealed without a row that can
 // later be revoked.
 import type { H3Event } from 'h3'
+import { writeAudit, type AuditEntry } from '../services/audit.ts'
 import { createSession, revokeSession } from '../services/auth/sessions.ts'
+import { writeTransaction } from '../services/query/index.ts'
 import { sessionData, sessionTokenOf, type User } from '../services/auth/users.ts'
 
 /** How long a session lasts: the cookie's max age (runtimeConfig.session.maxAge, seconds). */
@@ -12,16 +14,21 @@ function sessionTtlMs(event: H3Event): number {
 
 /**
  * Signs `user` in on this request: a new server-side session and a new cookie naming it. A session
- * the browser held before ends, so that no copy of the cookie it replaces stays signed in.
+ * the browser held before ends, so that no copy of the cookie it replaces stays signed in. With
+ * `audit`, its row commits with the session: a sign-in refused for a busy database leaves nothing.
  */
-export async function startSession(event: H3Event, user: User): Promise<void> {
-  endSession(await getUserSession(event))
-  const token = createSession(user.id, sessionTtlMs(event))
+export async function startSession(event: H3Event, user: User, audit?: AuditEntry): Promise<void> {
+  const previous = sessionTokenOf(await getUserSession(event))
+  const token = await writeTransaction(() => {
+    if (previous) revokeSession(previous)
+    if (audit) writeAudit(audit)
+    return createSession(user.id, sessionTtlMs(event))
+  })
   await replaceUserSession(event, sessionData(user, token))
 }
 
 /** Ends the session the request's cookie names (if any) on the server; the cookie is cleared by the caller. */
-export function endSession(session: { secure?: unknown }): void {
+export async function endSession(session: { secure?: unknown }): Promise<void> {
   const token = sessionTokenOf(session)
-  if (token) revokeSession(token)
+  if (token) await writeTransaction(() => revokeSession(token))
 }

@@ -9,6 +9,7 @@ import { loginLimiter } from '../../services/auth/login-limiter.ts'
 import { LoginBody } from '../../services/auth/schemas.ts'
 import { normalizeEmail, userForLogin } from '../../services/auth/users.ts'
 import { recordAudit } from '../../services/audit.ts'
+import { writeTransaction } from '../../services/query/index.ts'
 
 // Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
 let decoyHash: Promise<string> | undefined
@@ -34,11 +35,10 @@ export default defineEventHandler(async (event) => {
   const checked = await checkCredentials(email, password)
   if (!checked.user) {
     loginLimiter.recordFailure(attempt)
-    recordAudit('anonymous', 'auth.login.failed', `email:${attempt.account}`, { reason: checked.reason })
+    await writeTransaction(() => recordAudit('anonymous', 'auth.login.failed', `email:${attempt.account}`, { reason: checked.reason }))
     return fail(401, 'Wrong email or password')
   }
-  await startSession(event, checked.user)
-  recordAudit(`user:${checked.user.id}`, 'auth.login', null)
+  await startSession(event, checked.user, { actor: `user:${checked.user.id}`, action: 'auth.login', target: null })
   const { id, email: userEmail, role } = checked.user
   return type === FORM ? sendRedirect(event, landingAfterSignIn(body?.redirect, role), 303) : { user: { id, email: userEmail, role } }
 })

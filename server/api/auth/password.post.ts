@@ -5,6 +5,7 @@ import { loginLimiter } from '../../services/auth/login-limiter.ts'
 import { ChangePasswordBody } from '../../services/auth/schemas.ts'
 import { setPasswordHash, userForLogin, userOfSession } from '../../services/auth/users.ts'
 import { recordAudit, type AuditEntry } from '../../services/audit.ts'
+import { writeTransaction } from '../../services/query/index.ts'
 
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
@@ -22,11 +23,12 @@ export default defineEventHandler(async (event) => {
   }
   if (!await verifyPassword(userForLogin(user.email)!.passwordHash, body.currentPassword)) {
     loginLimiter.recordFailure(attempt)
-    recordAudit(`user:${user.id}`, 'auth.password.failed', `user:${user.id}`)
+    await writeTransaction(() => recordAudit(`user:${user.id}`, 'auth.password.failed', `user:${user.id}`))
     throw invalidInput([{ path: 'currentPassword', message: 'is not your current password' }])
   }
   const change = (): AuditEntry => ({ actor: `user:${user.id}`, action: 'auth.password.change', target: `user:${user.id}` })
-  const result = setPasswordHash(user.id, await hashPassword(body.newPassword), Date.now(), change)
+  const passwordHash = await hashPassword(body.newPassword)
+  const result = await writeTransaction(() => setPasswordHash(user.id, passwordHash, Date.now(), change))
   if (!result.ok) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Your session has ended; sign in again' })
   await startSession(event, result.user)
   return { user: { id: user.id, email: user.email, role: user.role } }

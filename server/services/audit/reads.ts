@@ -5,7 +5,7 @@
 // buffered (their row commits with the write, server/services/audit.ts).
 import { isDatabaseOpen } from '../../database/client.ts'
 import { writeAudit, type AuditEntry } from '../audit.ts'
-import { inTransaction } from '../query/index.ts'
+import { inTransaction, isBusyError } from '../query/index.ts'
 
 export const FLUSH_EVERY_MS = 1000
 /** Past this many waiting rows a read flushes at once rather than letting memory grow. */
@@ -19,9 +19,13 @@ export function bufferReadAudit(entry: AuditEntry, at: number = Date.now()): voi
   if (pending.length >= MAX_PENDING) flushReadAudits()
 }
 
+let lockedSince: number | undefined
+
 /**
  * Writes every buffered row in one transaction; answers how many. When the database refuses
- * (busy, closed), the rows stay buffered for the next flush.
+ * (busy, closed), the rows stay buffered for the next flush. One try, never a wait: on the
+ * server's main thread the busy timeout is 0, so a lock held elsewhere is a SQLITE_BUSY at once,
+ * and the next tick is the retry.
  */
 export function flushReadAudits(): number {
   if (pending.length === 0 || !isDatabaseOpen()) return 0
@@ -31,10 +35,15 @@ export function flushReadAudits(): number {
     inTransaction(() => {
       for (const { entry, at } of batch) writeAudit(entry, at)
     })
+    if (lockedSince !== undefined) console.info(`[audit] wrote the read records held back for ${Date.now() - lockedSince} ms by a locked database`)
+    lockedSince = undefined
     return batch.length
   }
   catch (error) {
     pending = batch.concat(pending)
+    // Said once per locked stretch, not every second while another process holds the lock.
+    if (isBusyError(error) && lockedSince !== undefined) return 0
+    if (isBusyError(error)) lockedSince = Date.now()
     console.warn(`[audit] could not write ${batch.length} read record(s) yet: ${(error as Error).message}`)
     return 0
   }

@@ -120,7 +120,8 @@ export function verifyApiKey(key: string, now: number = Date.now()): Principal |
       touch.run({ id: principal.id, at: now })
     }
     catch {
-      // A busy database must not turn a read into an error: last_used_at is advisory.
+      // A busy database must not turn a read into an error: last_used_at is advisory. On the
+      // server the busy timeout is 0, so a lock held elsewhere costs this one try, never a wait.
     }
   }
   // A copy: a caller that changed it must not change what the next request sees.

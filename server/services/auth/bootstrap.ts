@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { Role } from '../../database/schema.ts'
 import { MAX_KEY_LENGTH } from './api-keys.ts'
 import { NewPassword } from './schemas.ts'
+import { writeTransaction } from '../query/index.ts'
 import { hasActiveAdminUser, insertUser } from './users.ts'
 
 /** A key the operator chose must be at least this long: 32 characters of `openssl rand -base64 32` or `-hex 16` and up. */
@@ -103,7 +104,9 @@ export function bootstrapAdminUser(options: BootstrapAdminOptions): Promise<stri
     if (hasActiveAdminUser()) return undefined
     const password = options.password || generatePassword()
     const role: Role = 'admin'
-    const created = insertUser({ email: options.email, passwordHash: await options.hash(password), role })
+    const passwordHash = await options.hash(password)
+    // After the start: the lock is waited for on timers, like any write the server makes.
+    const created = await writeTransaction(() => insertUser({ email: options.email, passwordHash, role }))
     if (!created) {
       options.log(`[auth] no active admin user, and ${options.email} exists with another role or is disabled: not changing it`)
       return undefined

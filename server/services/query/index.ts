@@ -19,6 +19,7 @@ import { allStatements, recordExecution, statementStats, type StatementStats } f
 export { configureSlowLog, queryStats, resetQueryStats, slowLogSettings, slowQueries, type QueryStat, type SlowQuery, type StatementStats } from './stats.ts'
 export { explain, clearPlanCache } from './plan.ts'
 export { runTallied, type StatementTally } from './tally.ts'
+export { configureWriteWait, DatabaseBusyError, DEFAULT_WRITE_WAIT_MS, isBusyError, writeTransaction, writeWaitMs } from './write.ts'
 
 type Params = Record<string, unknown>
 
@@ -117,7 +118,12 @@ export function defineQuery<P extends Params, R = unknown>(name: string, sql: st
   return new NamedQuery<P, R>(name, sql, statementStats(name, sql))
 }
 
-/** Runs a function in one transaction on the current connection (IMMEDIATE: it will write). */
+/**
+ * Runs a function in one transaction on the current connection (IMMEDIATE: it will write), waiting
+ * for the lock as long as the connection's busy timeout says, synchronously: for CLI scripts and
+ * the job worker thread. On the server's main thread use writeTransaction (write.ts), which waits
+ * on timers; there, inside a writeTransaction, this is a savepoint and never waits.
+ */
 export function inTransaction<T>(fn: () => T): T {
   return useConnection().sqlite.transaction(fn).immediate()
 }

@@ -3,11 +3,13 @@
 import { enqueueJob } from '../../services/jobs/queue.ts'
 import { parseRetentionDays } from '../../services/jobs/retention.ts'
 import { kickJobRunner } from '../../services/jobs/runner.ts'
+import { writeTransaction } from '../../services/query/index.ts'
 
 export default defineTask({
   meta: { name: 'jobs:retention', description: 'Delete finished job runs older than NUXT_RETENTION_JOBS_DAYS' },
-  run() {
-    const job = enqueueJob('jobs.retention', { days: parseRetentionDays(useRuntimeConfig().retentionJobsDays) })
+  async run() {
+    const days = parseRetentionDays(useRuntimeConfig().retentionJobsDays)
+    const job = await writeTransaction(() => enqueueJob('jobs.retention', { days }))
     kickJobRunner()
     return { result: { jobId: job.id } }
   },

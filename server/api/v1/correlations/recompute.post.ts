@@ -3,6 +3,7 @@ import { findPersonId } from '../../../services/health/people.ts'
 import { enqueueJob } from '../../../services/jobs/queue.ts'
 import { kickJobRunner } from '../../../services/jobs/runner.ts'
 import { notFound } from '../../../services/errors.ts'
+import { writeTransaction } from '../../../services/query/index.ts'
 
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
@@ -12,8 +13,8 @@ export default defineEventHandler(async (event) => {
   if (personId !== undefined && findPersonId(personId) === undefined) {
     throw notFound('No person with that personId')
   }
-  const job = enqueueJob('correlations.recompute', { personId },
-    { audit: auditAs(event, 'correlations.recompute', j => ({ target: personId ?? null, detail: { jobId: j.id } })) })
+  const audit = auditAs(event, 'correlations.recompute', j => ({ target: personId ?? null, detail: { jobId: j.id } }))
+  const job = await writeTransaction(() => enqueueJob('correlations.recompute', { personId }, { audit }))
   kickJobRunner()
   setResponseStatus(event, 202, 'Accepted')
   setResponseHeader(event, 'Location', `/api/v1/jobs/${job.id}`)

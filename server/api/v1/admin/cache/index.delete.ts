@@ -4,7 +4,7 @@ import { InvalidateCacheQuery } from '../../../../services/cache/schemas.ts'
 export default defineEventHandler(async (event) => {
   const { namespace } = parseQuery(event, InvalidateCacheQuery)
   const namespaces = namespace ? [namespace] : NAMESPACE_NAMES
-  auditNow(event, 'cache.invalidate', null, { namespaces })
+  await auditNow(event, 'cache.invalidate', null, { namespaces })
   await invalidate(namespaces)
   return { invalidated: namespaces }
 })

@@ -2,11 +2,13 @@
 import { getApiKeyInfo, revokeApiKey } from '../../../../services/auth/api-keys.ts'
 import { idParam } from '../../../../services/schemas.ts'
 import { conflict, notFound } from '../../../../services/errors.ts'
+import { writeTransaction } from '../../../../services/query/index.ts'
 
-export default defineEventHandler((event) => {
+export default defineEventHandler(async (event) => {
   parseNoQuery(event)
   const { id } = parseParams(event, idParam)
-  if (!revokeApiKey(id, Date.now(), auditAs(event, 'apiKeys.revoke', () => ({ target: `key:${id}` })))) {
+  const audit = auditAs(event, 'apiKeys.revoke', () => ({ target: `key:${id}` }))
+  if (!await writeTransaction(() => revokeApiKey(id, Date.now(), audit))) {
     const key = getApiKeyInfo(id)
     throw key ? conflict('This key is already revoked') : notFound(`No API key with id ${id}`)
   }

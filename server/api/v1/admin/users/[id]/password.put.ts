@@ -4,6 +4,7 @@ import { SetPasswordBody } from '../../../../../services/auth/schemas.ts'
 import { setPasswordHash } from '../../../../../services/auth/users.ts'
 import { idParam } from '../../../../../services/schemas.ts'
 import { conflict, notFound } from '../../../../../services/errors.ts'
+import { writeTransaction } from '../../../../../services/query/index.ts'
 
 export default defineEventHandler(async (event) => {
   parseNoQuery(event)
@@ -14,7 +15,9 @@ export default defineEventHandler(async (event) => {
   if (self?.kind === 'user' && self.id === id) {
     throw conflict('Change your own password with POST /api/auth/password (it asks for the current one)')
   }
-  const result = setPasswordHash(id, await hashPassword(body.password), Date.now(), auditAs(event, 'users.password', () => ({ target: `user:${id}` })))
+  const passwordHash = await hashPassword(body.password)
+  const audit = auditAs(event, 'users.password', () => ({ target: `user:${id}` }))
+  const result = await writeTransaction(() => setPasswordHash(id, passwordHash, Date.now(), audit))
   if (!result.ok) {
     throw result.reason === 'not-found' ? notFound(`No user with id ${id}`) : conflict('This user is disabled')
   }
