@@ -96,6 +96,17 @@ describe('writeTransaction', () => {
     expect(notes()).toEqual(['after the lock'])
   })
 
+  it('queues writes that meet the lock: in order once it goes, and a later one that cannot wait is refused at once', async () => {
+    other.exec('BEGIN IMMEDIATE')
+    setTimeout(() => other.exec('COMMIT'), 100)
+    const queued = Array.from({ length: 20 }, (_, i) => writeTransaction(() => note.run({ text: `queued ${i}` }), { waitMs: 2000 }))
+    // Others are waiting: a write with no wait does not jump the queue.
+    await expect(writeTransaction(() => note.run({ text: 'impatient' }), { waitMs: 0 })).rejects.toBeInstanceOf(DatabaseBusyError)
+    await Promise.all(queued)
+    expect(notes()).toEqual(['after the lock', ...Array.from({ length: 20 }, (_, i) => `queued ${i}`)])
+    db.conn.sqlite.prepare(`DELETE FROM notes WHERE text LIKE 'queued %'`).run()
+  })
+
   it('throws any other error once, without retrying, and rolls back', async () => {
     let runs = 0
     await expect(writeTransaction(() => {
