@@ -44,7 +44,7 @@ export default defineNitroPlugin((nitroApp) => {
     },
   })
   runner.start().then((requeued) => {
-    if (requeued > 0) console.info(`[jobs] requeued ${requeued} run(s) cut off by a restart`)
+    if (requeued) console.info(`[jobs] requeued ${requeued} run(s) cut off by a restart`)
   })
   setJobRunner(runner)
 

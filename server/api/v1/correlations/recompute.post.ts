@@ -13,8 +13,8 @@ export default defineEventHandler(async (event) => {
   if (personId !== undefined && findPersonId(personId) === undefined) {
     throw notFound('No person with that personId')
   }
-  const audit = auditAs(event, 'correlations.recompute', j => ({ target: personId ?? null, detail: { jobId: j.id } }))
-  const job = await writeTransaction(() => enqueueJob('correlations.recompute', { personId }, { audit }))
+  const job = await writeTransaction(() => enqueueJob('correlations.recompute', { personId },
+    { audit: auditAs(event, 'correlations.recompute', j => ({ target: personId ?? null, detail: { jobId: j.id } })) }))
   kickJobRunner()
   setResponseStatus(event, 202, 'Accepted')
   setResponseHeader(event, 'Location', `/api/v1/jobs/${job.id}`)
