@@ -9,7 +9,8 @@ import { BackupFileError, decryptFile, encryptFile } from '../../server/services
 import { sha256File } from '../../server/services/backups/files.ts'
 import { listBackups } from '../../server/services/backups/records.ts'
 import { EXIT, lockDatabase, restoreBackup, RestoreError } from '../../server/services/backups/restore.ts'
-import { BackupSettingsError, parseBackupKeep, parseEncryptionKey } from '../../server/services/backups/settings.ts'
+import { BackupSettingsError, configureBackups, parseBackupKeep, parseEncryptionKey } from '../../server/services/backups/settings.ts'
+import { runInWorker } from '../../server/services/jobs/worker-host.ts'
 import { seedDatabase } from '../../server/services/seed/index.ts'
 import { tempDatabase } from './helpers.ts'
 
@@ -116,6 +117,17 @@ describe('takeBackup and restoreBackup', () => {
     expect(restored).toMatchObject({ encrypted: true, integrity: 'ok', sha256: backup.sha256 })
     expect(claimsIn(target)).toEqual(claimsIn(db.conn.path))
     expect(readdirSync(join(target, '..'))).toEqual(['restored.db'])
+  })
+
+  it('runs as the db.backup job on the worker thread with the main thread\'s settings, key included', async () => {
+    const dir = scratch()
+    configureBackups({ dir, keep: 7, key: KEY })
+    const result = await runInWorker('db.backup', {}, { dbPath: db.conn.path, timeoutMs: 60_000 })
+    expect(result).toMatchObject({ status: 'verified', encrypted: true, integrity: 'ok' })
+    expect(readdirSync(dir)).toEqual([result.fileName])
+    const out = join(scratch(), 'out.db')
+    await decryptFile(String(result.path), out, KEY)
+    expect(claimsIn(out)).toEqual(claimsIn(db.conn.path))
   })
 
   it('keeps the newest NUXT_BACKUP_KEEP backups, pruning older files with their records', async () => {
