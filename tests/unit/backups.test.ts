@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -91,11 +91,14 @@ describe('takeBackup and restoreBackup', () => {
   afterAll(() => db.dispose())
 
   it('writes a verified plain copy, recorded with its size and checksum', async () => {
-    const dir = scratch()
+    const dir = join(scratch(), 'backups')
     const backup = await takeBackup({ dir, keep: 7 })
     expect(backup).toMatchObject({ status: 'verified', integrity: 'ok', encrypted: false, error: null, restarts: 0, pruned: 0 })
     expect(readdirSync(dir)).toEqual([backup.fileName])
     expect(backup.fileName).toMatch(/^portal-\d{8}T\d{9}Z\.db$/)
+    // Patient data: for the portal's user only.
+    expect(statSync(backup.path).mode & 0o777).toBe(0o600)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
     expect(backup.sha256).toBe(await sha256File(backup.path))
     expect(backup.sizeBytes).toBe(readFileSync(backup.path).length)
     expect(claimsIn(backup.path)).toEqual(claimsIn(db.conn.path))
@@ -109,6 +112,7 @@ describe('takeBackup and restoreBackup', () => {
     const backup = await takeBackup({ dir, keep: 7, key: KEY })
     expect(backup.fileName).toMatch(/\.db\.enc$/)
     expect(readdirSync(dir)).toEqual([backup.fileName])
+    expect(statSync(backup.path).mode & 0o777).toBe(0o600)
     expect(readFileSync(backup.path).includes(Buffer.from('SQLite format 3'))).toBe(false)
     expect(backup.sha256).toBe(await sha256File(backup.path))
     const target = join(scratch(), 'restored.db')
@@ -128,7 +132,7 @@ describe('takeBackup and restoreBackup', () => {
     const out = join(scratch(), 'out.db')
     await decryptFile(String(result.path), out, KEY)
     expect(claimsIn(out)).toEqual(claimsIn(db.conn.path))
-  })
+  }, 60_000)
 
   it('keeps the newest NUXT_BACKUP_KEEP backups, pruning older files with their records', async () => {
     db.conn.sqlite.exec('DELETE FROM backups')

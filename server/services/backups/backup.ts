@@ -11,7 +11,7 @@
 //    the copy itself is renamed into place. Either way the rename is durable (durableRename).
 // 4. The backup is recorded in `backups` (a failed one too, without a file), and backups beyond
 //    NUXT_BACKUP_KEEP lose their file and their row.
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { useConnection } from '../../database/client.ts'
@@ -84,10 +84,13 @@ function verifyCopy(path: string): string {
   }
 }
 
-/** Hidden partial files a backup cut off by a crash left behind (one may be a plaintext copy). */
+/**
+ * Hidden partial files a backup cut off by a crash left behind: a plaintext copy, its -journal,
+ * -wal or -shm, a half-encrypted file.
+ */
 async function removeLeftovers(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
-    if (name.startsWith('.portal-') && name.endsWith(PARTIAL)) await rm(join(dir, name), { force: true })
+    if (name.startsWith('.portal-') && name.includes(PARTIAL)) await rm(join(dir, name), { force: true })
   }
 }
 
@@ -105,7 +108,8 @@ async function prune(keep: number): Promise<number> {
 export async function takeBackup(settings: BackupSettings, onProgress?: (done: number, total: number) => void): Promise<BackupResult> {
   const startedAt = Date.now()
   const started = performance.now()
-  await mkdir(settings.dir, { recursive: true })
+  // Backups hold patient data: readable by the portal's user only.
+  await mkdir(settings.dir, { recursive: true, mode: 0o700 })
   await removeLeftovers(settings.dir)
   const fileName = backupFileName(startedAt, settings.key !== undefined)
   const path = join(settings.dir, fileName)
@@ -116,6 +120,8 @@ export async function takeBackup(settings: BackupSettings, onProgress?: (done: n
     ...fields, path, startedAt, finishedAt: Date.now(), durationMs: Math.round(performance.now() - started), integrity, encrypted: settings.key !== undefined,
   })
   try {
+    // SQLite keeps the mode of a file that exists (an empty file is an empty database).
+    await writeFile(plain, '', { mode: 0o600, flag: 'wx' })
     const restarts = await copyDatabase(plain, onProgress)
     integrity = verifyCopy(plain)
     if (integrity !== 'ok') throw new BackupFailed(`the copy failed PRAGMA integrity_check: ${integrity.slice(0, 500)}`)
@@ -142,7 +148,6 @@ export async function takeBackup(settings: BackupSettings, onProgress?: (done: n
     throw error
   }
   finally {
-    await rm(plain, { force: true })
-    await rm(sealed, { force: true })
+    for (const leftover of [plain, `${plain}-journal`, `${plain}-wal`, `${plain}-shm`, sealed]) await rm(leftover, { force: true })
   }
 }

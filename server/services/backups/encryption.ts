@@ -44,7 +44,7 @@ export async function encryptFile(src: string, dest: string, key: Buffer): Promi
     for await (const chunk of source) yield out(cipher.update(chunk))
     yield out(cipher.final())
     yield out(cipher.getAuthTag())
-  }, createWriteStream(dest, { flags: 'wx' }))
+  }, createWriteStream(dest, { flags: 'wx', mode: 0o600 }))
   return { sizeBytes, sha256: hash.digest('hex') }
 }
 
@@ -88,7 +88,7 @@ export async function decryptFile(src: string, dest: string, key: Buffer): Promi
   decipher.setAuthTag(tag)
   try {
     // `end` is inclusive: everything between the header and the tag.
-    await pipeline(createReadStream(src, { start: HEADER_BYTES, end: size - TAG_BYTES - 1 }), decipher, createWriteStream(dest, { flags: 'wx' }))
+    await pipeline(createReadStream(src, { start: HEADER_BYTES, end: size - TAG_BYTES - 1 }), decipher, createWriteStream(dest, { flags: 'wx', mode: 0o600 }))
   }
   catch (error) {
     // An existing `dest` is not ours to remove.
