@@ -73,6 +73,9 @@ describe('POST /api/v1/admin/backup', () => {
     const age = after.body.checks.find((c: any) => c.name === 'backupAge')
     expect(age.status).toBe('ok')
     expect(age.value).toBeLessThan(0.1)
+    // The job's statements (run on the worker thread) are measured like every other.
+    const queries = (await api('GET', '/api/v1/admin/queries')).body.queries as { name: string, calls: number }[]
+    for (const name of ['backups.integrityCheck', 'backups.insert']) expect(queries.find(q => q.name === name)?.calls, name).toBeGreaterThan(0)
   }, 120_000)
 
   it('is for admins only', async () => {
