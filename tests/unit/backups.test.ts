@@ -123,6 +123,43 @@ describe('takeBackup and restoreBackup', () => {
     expect(readdirSync(join(target, '..'))).toEqual(['restored.db'])
   })
 
+  it('starts the copy over when another connection writes during it, so the copy holds that write whole', async () => {
+    const other = new Database(db.conn.path)
+    const write = other.transaction(() => {
+      for (let i = 0; i < 100; i++) other.prepare(`INSERT INTO data_sources (id, kind, rows_ingested) VALUES (?, 'claims', ?)`).run(`mid-copy-${i}`, i)
+    })
+    let writes = 0
+    const backup = await takeBackup({ dir: scratch(), keep: 7 }, (done, total) => {
+      // Between two steps, once pages were copied: a write by another connection restarts the copy.
+      if (done > 0 && done < total && writes < 1) {
+        write()
+        writes++
+      }
+    })
+    other.close()
+    expect(writes).toBe(1)
+    expect(backup.restarts).toBe(1)
+    const copy = new Database(backup.path, { readonly: true })
+    expect(copy.prepare(`SELECT count(*) AS n FROM data_sources WHERE id LIKE 'mid-copy-%'`).get()).toEqual({ n: 100 })
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
+    copy.close()
+  })
+
+  it('does not start over for writes on its own connection, which SQLite copies as it goes', async () => {
+    let written = false
+    const backup = await takeBackup({ dir: scratch(), keep: 7 }, (done, total) => {
+      if (done > 0 && done < total && !written) {
+        db.conn.sqlite.prepare(`INSERT INTO data_sources (id, kind) VALUES ('same-connection', 'claims')`).run()
+        written = true
+      }
+    })
+    expect(written).toBe(true)
+    expect(backup.restarts).toBe(0)
+    const copy = new Database(backup.path, { readonly: true })
+    expect(copy.prepare(`SELECT count(*) AS n FROM data_sources WHERE id = 'same-connection'`).get()).toEqual({ n: 1 })
+    copy.close()
+  })
+
   it('runs as the db.backup job on the worker thread with the main thread\'s settings, key included', async () => {
     const dir = scratch()
     configureBackups({ dir, keep: 7, key: KEY })

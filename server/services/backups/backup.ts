@@ -35,7 +35,10 @@ const rollbackJournal = defineStatement('backups.journalModeDelete', 'PRAGMA jou
 export class BackupFailed extends Error {}
 
 export interface BackupResult extends Backup {
-  /** How many times writes from other connections made SQLite start the copy over. */
+  /**
+   * How many times writes from other connections made SQLite start the copy over, as seen
+   * between steps (a restart that the last step completes is not seen).
+   */
   restarts: number
   /** Backups removed to keep NUXT_BACKUP_KEEP. */
   pruned: number
@@ -57,14 +60,15 @@ export function checkIntegrity(db: Sqlite): string {
 async function copyDatabase(dest: string, onProgress?: (done: number, total: number) => void): Promise<number> {
   let step = FIRST_STEP_PAGES
   let restarts = 0
-  let lastRemaining = Number.POSITIVE_INFINITY
+  // What should remain after the step just asked for; more means SQLite started over.
+  let expected = Number.POSITIVE_INFINITY
   await useConnection().sqlite.backup(dest, {
     progress({ totalPages, remainingPages }) {
-      if (remainingPages > lastRemaining) {
+      if (remainingPages > expected) {
         restarts++
         step *= 2
       }
-      lastRemaining = remainingPages
+      expected = remainingPages - step
       onProgress?.(totalPages - remainingPages, totalPages)
       return step
     },

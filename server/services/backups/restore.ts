@@ -123,6 +123,9 @@ export interface Restored extends Verified {
 export async function restoreBackup(file: string, target: string, options: { key?: Buffer, force?: boolean } = {}): Promise<Restored> {
   await mkdir(dirname(target), { recursive: true })
   const partial = join(dirname(target), `.${basename(target)}.restore-${process.pid}.partial`)
+  // Said at once rather than after decrypting and checking a large file; taken again (and held)
+  // for the swap, since the portal could start meanwhile.
+  if (existsSync(target)) lockDatabase(target, options.force)?.close()
   try {
     const verified = await verifiedPlaintext(file, partial, options.key, target)
     const lock = existsSync(target) ? lockDatabase(target, options.force) : undefined
