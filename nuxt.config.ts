@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { bundleJobWorker } from './server/services/jobs/bundle-worker.ts'
 import { DEFAULT_RETENTION_JOBS_DAYS } from './server/services/jobs/retention.ts'
+import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_KEEP } from './server/services/backups/settings.ts'
 import { DEFAULT_SCHEDULE } from './server/services/jobs/schedule.ts'
 import { DEFAULT_WRITE_WAIT_MS } from './server/services/query/write.ts'
 import { API_CSP, PAGE_CSP } from './server/services/http/content-security-policy.ts'
@@ -84,6 +85,11 @@ export default defineNuxtConfig({
     jobTimeoutMs: 30 * 60 * 1000,
     // Finished job runs (whose payloads and results can name a person) are deleted after this many days.
     retentionJobsDays: DEFAULT_RETENTION_JOBS_DAYS,
+    // Backups (server/plugins/backups.ts, the db.backup job): where, how many kept, and the
+    // AES-256-GCM key (32 bytes, base64 or hex) that encrypts them when set.
+    backupDir: DEFAULT_BACKUP_DIR,
+    backupKeep: DEFAULT_BACKUP_KEEP,
+    backupEncryptionKey: '',
     // Benchmark fixture only (server/plugins/bench-routes.ts): off, and unreachable, unless set.
     benchRoutes: false,
     benchStaticFile: '',

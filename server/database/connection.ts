@@ -52,7 +52,9 @@ export function applyPragmas(sqlite: Sqlite, options: OpenOptions = {}): void {
   // Let the WAL grow to about 64 MiB before a checkpoint truncates it back.
   sqlite.pragma('journal_size_limit = 67108864')
   // Cheap at open: analyzes only tables whose statistics are missing or stale (0x10000 lets it
-  // look at every table, 0x2 runs ANALYZE where needed, bounded by analysis_limit).
+  // look at every table, 0x2 runs ANALYZE where needed, bounded by analysis_limit). ANALYZE
+  // writes, so a read-only connection (the restore script's look at a database) leaves it out.
+  if (options.readonly) return
   sqlite.pragma('analysis_limit = 1000')
   sqlite.pragma('optimize = 0x10002')
 }

@@ -28,6 +28,10 @@ export { ROLES, type Role } from '../../contract/roles.ts'
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
 
+/** A backup is recorded once it is over: verified (its copy passed integrity_check) or failed. */
+export const BACKUP_STATUSES = ['verified', 'failed'] as const
+export type BackupStatus = (typeof BACKUP_STATUSES)[number]
+
 /** The dimensions the claims rollup is kept along; see `claimsDaily`. */
 export const ROLLUP_DIMENSIONS = ['provider', 'payer', 'denial_reason'] as const
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
@@ -251,6 +255,30 @@ export const jobRuns = sqliteTable('job_runs', {
   check('ck_jobs_status', sql`${t.status} IN ('queued','running','succeeded','failed')`),
 ])
 
+// One row per backup taken (server/services/backups). `path` is where the file was written; a
+// pruned backup loses its file and its row together. `sha256` is of the file as stored (the
+// ciphertext when encrypted), so `sha256sum` on the file compares with it directly.
+export const backups = sqliteTable('backups', {
+  id: integer('id').primaryKey(),
+  // The name identifies a backup wherever the file is copied to (the restore looks it up by it).
+  fileName: text('file_name').notNull(),
+  path: text('path').notNull(),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at').notNull(),
+  sizeBytes: integer('size_bytes'),
+  durationMs: integer('duration_ms').notNull(),
+  sha256: text('sha256'),
+  // 'ok', or what PRAGMA integrity_check reported; null when the copy never got that far.
+  integrity: text('integrity'),
+  encrypted: integer('encrypted', { mode: 'boolean' }).notNull(),
+  status: text('status', { enum: BACKUP_STATUSES }).notNull(),
+  error: text('error'),
+}, t => [
+  // The health check's last verified backup and the pruning of the oldest of each status.
+  index('idx_backups_status_finished').on(t.status, t.finishedAt),
+  check('ck_backups_status', sql`${t.status} IN ('verified','failed')`),
+])
+
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey(),
   email: text('email').notNull(),
@@ -320,3 +348,4 @@ export type Provider = typeof providers.$inferSelect
 export type Claim = typeof claims.$inferSelect
 export type NewClaim = typeof claims.$inferInsert
 export type ApiKey = typeof apiKeys.$inferSelect
+export type BackupRow = typeof backups.$inferSelect

@@ -93,6 +93,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<Portal> 
       HOST: '127.0.0.1',
       NUXT_DATABASE_PATH: dbPath,
       NUXT_SEED_DEMO: 'false',
+      NUXT_BACKUP_DIR: join(dir, 'backups'),
       NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
       NUXT_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       NUXT_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,

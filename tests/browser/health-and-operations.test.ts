@@ -112,6 +112,19 @@ describe('operations pages', () => {
     await screenshot(admin.page, path.slice(1).replace('/', '-'))
   })
 
+  it('backs up from the Health page: "Back up now" queues one, listed as verified once it is over', async () => {
+    await open('/admin/health', 'admin-health-backup')
+    const rows = admin.page.getByTestId('backups-table').locator('tbody tr')
+    const before = await rows.count()
+    await admin.page.getByRole('button', { name: 'Back up now' }).click()
+    await expect.poll(() => admin.page.getByRole('status').textContent()).toMatch(/Backup queued as job #\d+/)
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(before + 1)
+    await expect.poll(() => rows.first().textContent()).toMatch(/verified.*portal-\d{8}T\d{9}Z\.db/)
+    await expect.poll(() => admin.page.locator('main').textContent()).not.toContain('Last backup: never')
+    expect(admin.errors).toEqual([])
+    await screenshot(admin.page, 'admin-health-backup')
+  })
+
   it('refreshes every 5 s without a loading flash or losing the scroll position', async () => {
     await open('/admin/queries', 'admin-queries')
     await admin.page.setViewportSize(PHONE)

@@ -123,6 +123,14 @@ async function exerciseEveryRoute(): Promise<void> {
   // Operations.
   for (const path of ['alerts', 'audit', 'audit?actor=anonymous&from=2026-01-01', 'cache/stats', 'health', 'indexes', 'jobs', 'jobs?status=succeeded', 'queries', 'routes', 'routes?window=1h&history=true'])
     await call('GET', `/api/v1/admin/${path.split('?')[0]}`, `/api/v1/admin/${path}`)
+  const backup = await call('POST', '/api/v1/admin/backup', '/api/v1/admin/backup')
+  for (let i = 0; i < 100; i++) {
+    const state = await call('GET', '/api/v1/jobs/{id}', `/api/v1/jobs/${backup.json.jobId}`)
+    if (state.json.status === 'succeeded' || state.json.status === 'failed') break
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  await call('GET', '/api/v1/admin/backups', '/api/v1/admin/backups?limit=1')
+  await call('GET', '/api/v1/admin/backups', '/api/v1/admin/backups?limit=0')
   await call('DELETE', '/api/v1/admin/cache', '/api/v1/admin/cache?namespace=claims:list')
   await call('DELETE', '/api/v1/admin/cache', '/api/v1/admin/cache')
   await call('DELETE', '/api/v1/admin/cache', '/api/v1/admin/cache?namespace=nope')

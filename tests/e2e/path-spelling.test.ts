@@ -138,6 +138,7 @@ const BODIES: Record<string, () => unknown> = {
   'POST /api/auth/password': () => ({ currentPassword: ADMIN.password, newPassword: 'intruder-password-1' }),
   'PUT /api/v1/admin/users/{id}/password': () => ({ password: 'intruder-password-1' }),
   'DELETE /api/_auth/session': () => undefined,
+  'POST /api/v1/admin/backup': () => undefined,
   'DELETE /api/v1/admin/cache': () => undefined,
   'POST /api/v1/admin/keys': () => ({ name: 'spelling', role: 'admin' }),
   'DELETE /api/v1/admin/keys/{id}': () => undefined,

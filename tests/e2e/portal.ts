@@ -47,6 +47,8 @@ export async function usePortal(options: { seed?: Partial<SeedOptions>, env?: Re
       NUXT_DATABASE_PATH: dbPath,
       NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
       NUXT_SEED_DEMO: 'false',
+      // Beside the test's database, never in the project's data/.
+      NUXT_BACKUP_DIR: join(dir, 'backups'),
       ...TEST_RATE_LIMITS,
       ...options.env,
     },

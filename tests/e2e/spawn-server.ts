@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { request } from 'node:https'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { ADMIN_KEY, TEST_RATE_LIMITS } from './portal.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -25,7 +25,7 @@ export interface SpawnedServer {
 function start(port: number, dbPath: string, env: Record<string, string>): { child: ChildProcess, output: () => string } {
   const child: ChildProcess = spawn(resolve(ROOT, 'node_modules/.bin/node'), [resolve(ROOT, '.output/server/index.mjs')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', ...TEST_RATE_LIMITS, ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', NUXT_BACKUP_DIR: join(dirname(dbPath), 'backups'), ...TEST_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

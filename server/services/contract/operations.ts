@@ -4,6 +4,8 @@
 import { z } from 'zod'
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi'
 import { AuditQuery } from '../audit/schemas.ts'
+import { BackupList } from '../backups/responses.ts'
+import { BackupsQuery } from '../backups/schemas.ts'
 import { AuditList } from '../audit/responses.ts'
 import { ApiKeyList, ApiKey, CreatedApiKey, Session, SignedIn, SignedOut, User, UserList } from '../auth/responses.ts'
 import { ChangePasswordBody, CreateKeyBody, CreateUserBody, LoginBody, SetPasswordBody } from '../auth/schemas.ts'
@@ -138,6 +140,8 @@ const SPECS: Record<string, Record<string, Spec>> = {
 
   '/api/v1/admin/health': { get: { tag: 'Administration', summary: 'Health checks and the overall status', ok: { 200: { description: 'The report', schema: HealthReport } } } },
   '/api/v1/admin/alerts': { get: { tag: 'Administration', summary: 'Alert rules, what fires and the history', ok: { 200: { description: 'The alerts', schema: AlertsReport } } } },
+  '/api/v1/admin/backup': { post: { tag: 'Administration', summary: 'An online backup now, as a `db.backup` job (no body): follow `Location` for its result `{ path, sizeBytes, durationMs, sha256, integrity, ... }`', ok: { 202: { description: 'Queued (or the backup still queued)', schema: JobQueued, headers: { Location: { description: '`/api/v1/jobs/:id`', schema: { type: 'string' } } } } } } },
+  '/api/v1/admin/backups': { get: { tag: 'Administration', summary: 'Backups made (verified and failed), newest first', query: BackupsQuery, ok: { 200: { description: 'A page of backups', schema: BackupList } } } },
   '/api/v1/admin/audit': { get: { tag: 'Administration', summary: 'The audit log, newest first', query: AuditQuery, ok: { 200: { description: 'A page of entries', schema: AuditList } } } },
   '/api/v1/admin/cache': { delete: { tag: 'Administration', summary: 'Drop cached answers (one namespace or all), in every process', query: InvalidateCacheQuery, ok: { 200: { description: 'What was dropped', schema: CacheInvalidated } } } },
   '/api/v1/admin/cache/stats': { get: { tag: 'Administration', summary: 'Cache counters, overall and per namespace', ok: { 200: { description: 'The counters', schema: CacheStats } } } },

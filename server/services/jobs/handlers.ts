@@ -1,5 +1,7 @@
 // What each job does. These run on the job worker thread (worker.ts), on its own connection:
 // everything here may read or write for seconds without holding up a request.
+import { takeBackup } from '../backups/backup.ts'
+import { backupSettings } from '../backups/settings.ts'
 import { recomputeMany } from '../correlations/recompute.ts'
 import { integrityReport } from '../health/integrity.ts'
 import { findPersonId } from '../health/people.ts'
@@ -14,7 +16,9 @@ export type ProgressFn = (done: number, total: number) => void
 // ANALYZE where the statistics are stale, bounded by analysis_limit (set at open).
 const optimize = defineQuery<Record<string, never>, unknown>('db.optimize', 'PRAGMA optimize')
 
-export const HANDLERS: Record<JobTask, (payload: Record<string, unknown>, progress: ProgressFn) => Record<string, unknown>> = {
+type JobResult = Record<string, unknown>
+
+export const HANDLERS: Record<JobTask, (payload: Record<string, unknown>, progress: ProgressFn) => JobResult | Promise<JobResult>> = {
   'correlations.recompute': (payload, progress) => {
     if (typeof payload.personId !== 'string') return { ...recomputeMany(undefined, progress) }
     const id = findPersonId(payload.personId)
@@ -30,4 +34,6 @@ export const HANDLERS: Record<JobTask, (payload: Record<string, unknown>, progre
     return { ms: Math.round(performance.now() - started) }
   },
   'jobs.retention': payload => ({ ...pruneJobs(parseRetentionDays(payload.days)) }),
+  // Settings (the key among them) come with the worker's workerData, never in the payload.
+  'db.backup': async (_payload, progress) => ({ ...await takeBackup(backupSettings(), progress) }),
 }

@@ -1,11 +1,11 @@
 // The schedule of recurring jobs, from configuration (NUXT_JOB_SCHEDULE):
-//   correlations.recompute=1d,rollups.check=6h,integrity.check=1d,db.optimize=6h,jobs.retention=1d
+//   correlations.recompute=1d,rollups.check=6h,integrity.check=1d,db.optimize=6h,jobs.retention=1d,db.backup=1d
 // Each entry runs a task every interval (ms, s, m, h or d). `off` (or an empty value) schedules
 // nothing. A task is due when its interval has passed since it was last queued, or since the
 // process started if it never was, so restarts neither skip nor repeat runs.
 import { JOB_TASKS, type JobTask } from './queue.ts'
 
-export const DEFAULT_SCHEDULE = 'correlations.recompute=1d,rollups.check=6h,integrity.check=1d,db.optimize=6h,jobs.retention=1d'
+export const DEFAULT_SCHEDULE = 'correlations.recompute=1d,rollups.check=6h,integrity.check=1d,db.optimize=6h,jobs.retention=1d,db.backup=1d'
 
 export interface ScheduleEntry {
   task: JobTask

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { backupSettings } from '../backups/settings.ts'
 import { slowLogSettings } from '../query/stats.ts'
 import { mergeStatementBatch, type StatementBatch } from '../query/transfer.ts'
 import type { JobTask } from './queue.ts'
@@ -59,7 +60,7 @@ export function runInWorker(task: JobTask, payload: Record<string, unknown>, opt
     let worker: Worker
     try {
       const { entry, driver } = resolved ??= resolveEntry()
-      worker = new Worker(entry, { workerData: { dbPath: options.dbPath, task, payload, driver, slowLog: slowLogSettings() } })
+      worker = new Worker(entry, { workerData: { dbPath: options.dbPath, task, payload, driver, slowLog: slowLogSettings(), backup: backupSettings() } })
     }
     catch (error) {
       reject(error)

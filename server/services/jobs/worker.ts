@@ -8,6 +8,7 @@ import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { closeDatabase, initDatabase } from '../../database/client.ts'
+import { configureBackups, type BackupSettings } from '../backups/settings.ts'
 import { configureSlowLog, type SlowLogSettings } from '../query/stats.ts'
 import { takeStatementBatch } from '../query/transfer.ts'
 import { HANDLERS } from './handlers.ts'
@@ -19,6 +20,8 @@ interface Input {
   payload: Record<string, unknown>
   /** The main thread's slow-query settings, so this thread's statements are judged alike. */
   slowLog?: SlowLogSettings
+  /** The main thread's backup settings (NUXT_BACKUP_*), the encryption key among them. */
+  backup?: BackupSettings
 }
 
 /**
@@ -35,10 +38,12 @@ function lowerPriority(): void {
   }
 }
 
-const { dbPath, task, payload, slowLog } = workerData as Input
+const { dbPath, task, payload, slowLog, backup } = workerData as Input
 lowerPriority()
 const port = parentPort!
 if (slowLog) configureSlowLog(slowLog)
+// A Buffer arrives as a Uint8Array after the structured clone.
+if (backup) configureBackups({ ...backup, key: backup.key ? Buffer.from(backup.key) : undefined })
 let lastProgress = 0
 
 /**
@@ -54,7 +59,7 @@ try {
   initDatabase(dbPath)
   const handler = HANDLERS[task]
   if (!handler) throw new Error(`No handler for task ${task}`)
-  const result = handler(payload, (done, total) => {
+  const result = await handler(payload, (done, total) => {
     const now = performance.now()
     if (now - lastProgress < 500 && done < total) return
     lastProgress = now

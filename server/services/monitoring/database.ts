@@ -1,17 +1,15 @@
 // What the operations pages need to know about the database file: that it answers, how large it
-// and its WAL are, when it was last backed up and last analyzed. Backups and ANALYZE run as jobs
-// (job_runs); their latest successful run is the answer, null when there has been none.
+// and its WAL are, when it was last backed up and last analyzed. The last backup is the newest
+// verified one in `backups`; ANALYZE runs as a job, whose latest successful run is the answer;
+// null when there has been none.
 import { statSync } from 'node:fs'
 import { useConnection } from '../../database/client.ts'
+import { lastVerifiedBackupAt } from '../backups/records.ts'
 import { defineQuery } from '../query/index.ts'
 
 const ping = defineQuery<Record<string, never>, { ok: number }>('monitoring.ping', 'SELECT 1 AS ok')
 const fileSize = defineQuery<Record<string, never>, { bytes: number }>('monitoring.databaseSize',
   'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()')
-// By exact task name. 'db.backup' is the task the backup job (POST /api/v1/admin/backup, a later
-// issue) will record; until it exists there is no backup, and the backupAge check says so.
-const lastBackup = defineQuery<Record<string, never>, { at: number | null }>('monitoring.lastBackup',
-  `SELECT max(finished_at) AS at FROM job_runs WHERE status = 'succeeded' AND task = 'db.backup'`)
 const lastAnalyze = defineQuery<Record<string, never>, { at: number | null }>('monitoring.lastAnalyze',
   `SELECT max(finished_at) AS at FROM job_runs WHERE status = 'succeeded' AND task = 'db.optimize'`)
 const statTables = defineQuery<Record<string, never>, { n: number }>('monitoring.analyzedTables',
@@ -46,7 +44,8 @@ export function databaseFacts(): DatabaseFacts {
     pingMs,
     sizeBytes: pingMs === null ? 0 : fileSize.get({})!.bytes,
     walBytes: fileBytes(`${conn.path}-wal`),
-    lastBackupAt: iso(safe(() => lastBackup.get({})?.at ?? null)),
+    // A backup that failed its integrity_check is no backup: only verified ones count.
+    lastBackupAt: iso(safe(() => lastVerifiedBackupAt())),
     statsAnalyzedAt: iso(safe(() => lastAnalyze.get({})?.at ?? null)),
     // sqlite_stat1 exists only once ANALYZE has run: preparing against it fails before that.
     analyzedTables: safe(() => statTables.get({})?.n ?? 0) ?? 0,
