@@ -2,11 +2,12 @@
 // with the NUXT_BACKUP_* settings the backups plugin configured).
 import { enqueueJob } from '../../services/jobs/queue.ts'
 import { kickJobRunner } from '../../services/jobs/runner.ts'
+import { writeTransaction } from '../../services/query/index.ts'
 
 export default defineTask({
   meta: { name: 'db:backup', description: 'Online backup into NUXT_BACKUP_DIR, verified and recorded, keeping the newest NUXT_BACKUP_KEEP' },
-  run() {
-    const job = enqueueJob('db.backup')
+  async run() {
+    const job = await writeTransaction(() => enqueueJob('db.backup'))
     kickJobRunner()
     return { result: { jobId: job.id } }
   },
