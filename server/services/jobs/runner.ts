@@ -1,7 +1,7 @@
 // The job runner of this process: takes queued jobs one at a time (heavy jobs would only compete
 // for the same cores), runs each on a worker thread and records the outcome. Polls for runnable
 // jobs (retries become due, other processes enqueue) and is woken at once by enqueues made here.
-import { claimNextJob, completeJob, failJob, recordJobProgress, requeueInterruptedJobs, type ClaimedJob } from './queue.ts'
+import { claimNextJob, completeJob, failJob, recordJobProgress, requeueInterruptedJobs, requeueStoppedJob, type ClaimedJob } from './queue.ts'
 import { runInWorker } from './worker-host.ts'
 
 export interface RunnerOptions {
@@ -25,6 +25,7 @@ export class JobRunner {
   private timer: ReturnType<typeof setInterval> | undefined
   private running: Promise<void> | undefined
   private stopped = false
+  private readonly stopping = new AbortController()
 
   constructor(options: RunnerOptions) {
     this.options = options
@@ -46,10 +47,15 @@ export class JobRunner {
     this.running = this.drain().finally(() => (this.running = undefined))
   }
 
-  /** Stops taking jobs. A job still running stays 'running' and is requeued at the next start. */
+  /**
+   * Stops taking jobs; a job still running is stopped (its worker ends, its uncommitted writes
+   * with it) and queued again at once, without counting the attempt. Resolves when that is done.
+   */
   async stop(): Promise<void> {
     this.stopped = true
     clearInterval(this.timer)
+    this.stopping.abort()
+    await this.running
   }
 
   /** Resolves when the current drain (if any) is over; for tests and shutdown. */
@@ -67,13 +73,17 @@ export class JobRunner {
         dbPath: this.options.dbPath,
         timeoutMs: this.options.timeoutMs,
         onProgress: (done, total) => recordJobProgress(job.id, done, total),
+        signal: this.stopping.signal,
       })
-      if (this.stopped) return
       completeJob(job.id, result)
       this.options.onSucceeded?.(job, result)
     }
     catch (error) {
-      if (this.stopped) return
+      if (this.stopped) {
+        requeueStoppedJob(job.id)
+        console.info(`[jobs] stopped ${job.task} (job ${job.id}) for the shutdown; it is queued again`)
+        return
+      }
       failJob(job.id, job.attempts, (error as Error).message, { retryBaseMs: this.options.retryBaseMs })
     }
   }

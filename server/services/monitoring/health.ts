@@ -1,5 +1,6 @@
 // GET /api/v1/admin/health: every check with its value and threshold, and the overall status:
 // unhealthy when a check fails, degraded when one warns, healthy otherwise.
+import { currentStorageFault } from '../storage/faults.ts'
 import { takeSnapshot, type Snapshot } from './measures.ts'
 import { crosses, THRESHOLDS } from './thresholds.ts'
 
@@ -11,6 +12,7 @@ export interface Check {
   value: number | null
   threshold: number
   measure: string
+  reason?: string
 }
 
 export function evaluateChecks(snapshot: Snapshot): Check[] {
@@ -37,7 +39,7 @@ export function overallStatus(checks: Check[]): 'healthy' | 'degraded' | 'unheal
 
 export async function healthReport(now = Date.now()) {
   const snapshot = await takeSnapshot(now)
-  const checks = evaluateChecks(snapshot)
+  const checks = [...evaluateChecks(snapshot), storageCheck()]
   const { requests, process: proc, db } = snapshot
   return {
     status: overallStatus(checks),
@@ -48,4 +50,10 @@ export async function healthReport(now = Date.now()) {
     cache: { hitRate: snapshot.cache.hitRate, lookups: snapshot.cache.lookups },
     process: { rssBytes: proc.rssBytes, heapUsedBytes: proc.heapUsedBytes, eventLoopP99Ms: proc.eventLoopP99Ms },
   }
+}
+
+/** Whether writes are refused for a full disk: value 1 while they are, with the reason. */
+export function storageCheck(): Check {
+  const fault = currentStorageFault()
+  return { name: 'storage', status: fault ? 'fail' : 'ok', value: fault ? 1 : 0, threshold: 0, measure: 'db.writesRefused', ...(fault ? { reason: `${fault.reason}, since ${fault.since}` } : {}) }
 }
