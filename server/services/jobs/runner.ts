@@ -64,7 +64,8 @@ export class JobRunner {
   }
 
   private async drain(): Promise<void> {
-    for (let job = claimNextJob(); job && !this.stopped; job = claimNextJob()) await this.runOne(job)
+    // Stopped is checked before each claim: a job claimed after stop() would be left 'running'.
+    for (let job = this.stopped ? undefined : claimNextJob(); job; job = this.stopped ? undefined : claimNextJob()) await this.runOne(job)
   }
 
   private async runOne(job: ClaimedJob): Promise<void> {

@@ -55,6 +55,7 @@ export function handleShutdown(server: Server, options: ShutdownOptions, signals
     })
   })
 
+  const running = () => [...connections.values()].reduce((n, responses) => n + responses.size, 0)
   const pending = () => {
     const methods = new Map<string, number>()
     for (const responses of connections.values()) {
@@ -71,7 +72,6 @@ export function handleShutdown(server: Server, options: ShutdownOptions, signals
       log(`[shutdown] gave up after ${options.timeoutMs} ms (NUXT_SHUTDOWN_TIMEOUT_MS) while ${pending()}`)
       exit(EXIT.shutdownTimeout)
     }, options.timeoutMs)
-    log(`[shutdown] ${signal}: no new connections; answering the requests already received`)
     await acceptWhatArrived(() => accepted)
     // net's close, not http's: http's also destroys every connection whose parser is idle, which
     // includes one whose response has been ended but is still being written out.
@@ -80,6 +80,7 @@ export function handleShutdown(server: Server, options: ShutdownOptions, signals
       if (responses.size === 0) socket.destroy()
       for (const res of responses) if (!res.headersSent) res.setHeader('Connection', 'close')
     }
+    log(`[shutdown] ${signal}: no new connections; answering the ${running()} request(s) already received`)
     await closed
     step = 'closing (job runner, worker threads, buffered audit records, database checkpoint)'
     try {
