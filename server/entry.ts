@@ -8,7 +8,7 @@ import { Server as HttpServer } from 'node:http'
 import { Server as HttpsServer } from 'node:https'
 import { toNodeListener } from 'h3'
 import { useNitroApp, useRuntimeConfig } from 'nitropack/runtime'
-import { startScheduleRunner, trapUnhandledNodeErrors } from 'nitropack/runtime/internal'
+import { startScheduleRunner, trapUnhandledNodeErrors } from 'nitropack/runtime/internal/index'
 import { handleShutdown } from './services/lifecycle/shutdown.ts'
 
 const cert = process.env.NITRO_SSL_CERT

@@ -84,7 +84,7 @@ describe('SIGTERM', () => {
       }
       const inFlight = Array.from({ length: 24 }, (_, i) => get(`${server.url}${EXPORT}`, i % 2 ? keepAlive : false, pauseBody))
       await until(() => started >= 12)
-      const [{ status: jobBefore }] = rows<{ status: string }>(dbPath, `SELECT status FROM job_runs WHERE id = ${job.id}`)
+      const jobBefore = rows<{ status: string }>(dbPath, `SELECT status FROM job_runs WHERE id = ${job.id}`)[0]?.status
       expect(statSync(`${dbPath}-wal`).size).toBeGreaterThan(0)
 
       const signalled = Date.now()
