@@ -153,7 +153,8 @@ describe('SIGTERM', () => {
 
   it('npm start passes SIGTERM on and exits with the server\'s 0', async () => {
     const dbPath = seeded()
-    const server = await spawnServer(dbPath, { NUXT_JOB_SCHEDULE: 'off' }, { viaStartScript: true })
+    // The signal goes to npm alone, as a container runtime sends it to its first process.
+    const server = await spawnServer(dbPath, { NUXT_JOB_SCHEDULE: 'off' }, { viaNpmStart: true })
     expect((await get(`${server.url}/api/v1/claims?limit=1`, false)).status).toBe(200)
     const { code, signal } = await server.kill('SIGTERM')
     expect({ code, signal }).toEqual({ code: 0, signal: null })

@@ -30,17 +30,19 @@ export interface SpawnOptions {
   user?: { uid: number, gid: number }
   /** A file-size limit (RLIMIT_FSIZE, in KiB), set by `ulimit -f` in a shell that then runs the server. */
   fileSizeLimitKb?: number
-  /** `npm start` (scripts/start.ts) rather than the built server directly. */
-  viaStartScript?: boolean
+  /** `npm start` (npm, then scripts/start.ts, then the built server) rather than the built server directly. */
+  viaNpmStart?: boolean
 }
 
 function start(port: number, dbPath: string, env: Record<string, string>, options: SpawnOptions = {}): { child: ChildProcess, output: () => string } {
   const node = resolve(ROOT, 'node_modules/.bin/node')
-  const entry = resolve(ROOT, options.viaStartScript ? 'scripts/start.ts' : '.output/server/index.mjs')
+  const entry = resolve(ROOT, '.output/server/index.mjs')
   // bash counts `ulimit -f` in KiB (POSIX sh in 512-byte blocks): bash is named, not sh.
-  const [command, args] = options.fileSizeLimitKb === undefined
-    ? [node, [entry]]
-    : ['bash', ['-c', `ulimit -S -f ${options.fileSizeLimitKb} && exec "$0" "$1"`, node, entry]]
+  const [command, args] = options.viaNpmStart
+    ? ['npm', ['start', '--silent']]
+    : options.fileSizeLimitKb === undefined
+      ? [node, [entry]]
+      : ['bash', ['-c', `ulimit -S -f ${options.fileSizeLimitKb} && exec "$0" "$1"`, node, entry]]
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', ...TEST_RATE_LIMITS, ...env },

@@ -93,12 +93,12 @@ describe('a database the portal cannot open', () => {
     expectOneLine(output, new RegExp(`${dbPath} cannot be read \\(permission denied\\)`))
   }, 60_000)
 
-  it('the same code through npm start (scripts/start.ts passes it on)', async () => {
-    const { dbPath } = database()
-    chmodSync(dbPath, 0o444)
-    const { code, output } = await serverExit(dbPath, {}, 60_000, { ...asUser, viaStartScript: true })
-    expect(code).toBe(77)
-    expect(output).toMatch(/\[startup\] .* is read-only/)
+  it('the same code through npm start (npm and scripts/start.ts pass it on)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portal-open-'))
+    mkdirSync(join(dir, 'portal.db'))
+    const { code, output } = await serverExit(join(dir, 'portal.db'), {}, 60_000, { viaNpmStart: true })
+    expect(code).toBe(78)
+    expect(output).toMatch(/\[startup\] NUXT_DATABASE_PATH \(.*\) is a directory/)
     expect(output).not.toMatch(/^\s+at /m)
   }, 90_000)
 
