@@ -1,16 +1,17 @@
-// Readiness: the database is open, every migration is applied and writes are not refused for a
-// full disk (server/services/storage/faults.ts). No credentials.
+// Readiness: the database is open, every migration is applied and the disk has room for writes
+// (server/services/storage/probe.ts). No credentials.
 import { isDatabaseOpen, useConnection } from '../database/client.ts'
 import { migrationsUpToDate } from '../database/migrate.ts'
-import { currentStorageFault } from '../services/storage/faults.ts'
+import { storageFaultNow } from '../services/storage/probe.ts'
 
 // Migrations only move forward in a running process: once up to date, stop re-reading the journal.
 let migrated = false
 
 export default defineEventHandler((event) => {
   parseNoQuery(event)
-  const fault = currentStorageFault()
-  const checks = { database: isDatabaseOpen(), migrations: false, storage: !fault }
+  const database = isDatabaseOpen()
+  const fault = database ? storageFaultNow(useConnection().path) : undefined
+  const checks = { database, migrations: false, storage: !fault }
   if (checks.database && !migrated) {
     try {
       migrated = migrationsUpToDate(useConnection(), useRuntimeConfig().migrationsDir)

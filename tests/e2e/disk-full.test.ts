@@ -136,6 +136,8 @@ describe('a full disk', () => {
         closeSync(fd)
       }
       expect(statSync(filler).size).toBeGreaterThan(1024 * 1024)
+      // Not ready at once, before any write has failed: the file system says it is full.
+      expect(await readiness(server)).toMatchObject({ status: 503, body: { checks: { storage: false }, reason: expect.stringMatching(/bytes free beside the database/) } })
       await proveFault(server, dbPath, ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_SHMSIZE'], () => rmSync(filler))
     }
     finally {

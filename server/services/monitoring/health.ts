@@ -1,6 +1,7 @@
 // GET /api/v1/admin/health: every check with its value and threshold, and the overall status:
 // unhealthy when a check fails, degraded when one warns, healthy otherwise.
-import { currentStorageFault } from '../storage/faults.ts'
+import { useConnection } from '../../database/client.ts'
+import { storageFaultNow } from '../storage/probe.ts'
 import { takeSnapshot, type Snapshot } from './measures.ts'
 import { crosses, THRESHOLDS } from './thresholds.ts'
 
@@ -52,8 +53,8 @@ export async function healthReport(now = Date.now()) {
   }
 }
 
-/** Whether writes are refused for a full disk: value 1 while they are, with the reason. */
+/** Whether the disk has room for writes: value 1 (fail) while it has not, with the reason. */
 export function storageCheck(): Check {
-  const fault = currentStorageFault()
+  const fault = storageFaultNow(useConnection().path)
   return { name: 'storage', status: fault ? 'fail' : 'ok', value: fault ? 1 : 0, threshold: 0, measure: 'db.writesRefused', ...(fault ? { reason: `${fault.reason}, since ${fault.since}` } : {}) }
 }
