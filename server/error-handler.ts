@@ -5,8 +5,8 @@
 // query: either can hold a patient's id.
 import type { H3Event } from 'h3'
 import { classifyUnexpected, mapDomainError } from './services/errors.ts'
-import { noteStorageFault, storageFaultOf } from './services/storage/faults.ts'
 import { routeLabel } from './services/monitoring/route-label.ts'
+import { noteStorageFault, storageFaultOf } from './services/storage/faults.ts'
 
 const routeOf = (event: H3Event, status: number) => routeLabel(event.context.matchedRoute?.path, status, event.path ?? '')
 

@@ -34,7 +34,11 @@ export function closeDatabase(): void {
 /** The clean stop: checkpoint and truncate the WAL, then close. Answers whether another connection kept the checkpoint from finishing. */
 export function checkpointAndCloseDatabase(): { busy: boolean } {
   if (!current?.sqlite.open) return { busy: false }
-  const result = checkpointTruncate(current.sqlite)
-  closeDatabase()
-  return result
+  try {
+    return checkpointTruncate(current.sqlite)
+  }
+  finally {
+    // Closed even when the checkpoint fails (a full disk): the WAL keeps every commit.
+    closeDatabase()
+  }
 }

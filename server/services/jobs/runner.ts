@@ -65,7 +65,11 @@ export class JobRunner {
 
   private async drain(): Promise<void> {
     // Stopped is checked before each claim: a job claimed after stop() would be left 'running'.
-    for (let job = this.stopped ? undefined : claimNextJob(); job; job = this.stopped ? undefined : claimNextJob()) await this.runOne(job)
+    while (!this.stopped) {
+      const job = claimNextJob()
+      if (!job) return
+      await this.runOne(job)
+    }
   }
 
   private async runOne(job: ClaimedJob): Promise<void> {
