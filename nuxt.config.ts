@@ -68,6 +68,11 @@ export default defineNuxtConfig({
     // How long a write waits (on timers, never blocking the event loop) for a write lock another
     // connection holds before answering 503 with Retry-After (server/services/query/write.ts).
     writeWaitMs: DEFAULT_WRITE_WAIT_MS,
+    // Faults (README "Faults and exit codes"): while a full disk refuses writes, a write that
+    // changes nothing is retried this often to notice that space is back; SIGTERM drains requests
+    // and closes everything within the shutdown budget, or exits 124 saying what was pending.
+    storageProbeMs: 2000,
+    shutdownTimeoutMs: 10_000,
     // Cache and measurements (server/services/cache, server/services/monitoring).
     cacheRedisUrl: '',
     cachePrefix: 'portal',
@@ -119,10 +124,13 @@ export default defineNuxtConfig({
         await bundleJobWorker(nitro.options.rootDir, nitro.options.output.serverDir)
       })
     },
-    // Our API error handler runs first; pages keep Nuxt's error handler after it.
     'nitro:config'(config) {
+      // Our API error handler runs first; pages keep Nuxt's error handler after it.
       const nuxtHandlers = config.errorHandler ? [config.errorHandler].flat() : []
       config.errorHandler = [fileURLToPath(new URL('./server/error-handler.ts', import.meta.url)), ...nuxtHandlers]
+      // The built server starts from server/entry.ts: Nitro's node-server entry with a shutdown
+      // that answers every request already received (server/services/lifecycle/shutdown.ts).
+      if (!config.dev) config.entry = fileURLToPath(new URL('./server/entry.ts', import.meta.url))
     },
   },
 })

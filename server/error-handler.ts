@@ -6,6 +6,7 @@
 import type { H3Event } from 'h3'
 import { classifyUnexpected, mapDomainError } from './services/errors.ts'
 import { routeLabel } from './services/monitoring/route-label.ts'
+import { noteStorageFault, storageFaultOf } from './services/storage/faults.ts'
 
 const routeOf = (event: H3Event, status: number) => routeLabel(event.context.matchedRoute?.path, status, event.path ?? '')
 
@@ -17,7 +18,8 @@ export default function apiErrorHandler(error: unknown, event: H3Event) {
   // The error itself first: an h3 404 (an unknown /api path) wraps a cause that carries no status.
   const classified = classifyUnexpected(error)
   if (!classified) return
-  if (classified.statusCode >= 500 && classified.statusCode !== 503) console.error('[api]', event.method, routeOf(event, classified.statusCode), error)
+  if (classified.statusCode === 507) noteStorageFault(storageFaultOf(error)!)
+  if (classified.statusCode >= 500 && classified.statusCode !== 503 && classified.statusCode !== 507) console.error('[api]', event.method, routeOf(event, classified.statusCode), error)
   setResponseStatus(event, classified.statusCode, classified.statusMessage)
   if (classified.retryAfter) setResponseHeader(event, 'Retry-After', classified.retryAfter)
   setResponseHeader(event, 'Content-Type', 'application/json')
@@ -27,6 +29,7 @@ export default function apiErrorHandler(error: unknown, event: H3Event) {
     statusCode: classified.statusCode,
     statusMessage: classified.statusMessage,
     message: classified.message,
+    ...(classified.data ? { data: classified.data } : {}),
   }))
 }
 

@@ -3,3 +3,6 @@
 declare module '#nitro-internal-virtual/server-handlers' {
   export const handlers: { route: string, handler: unknown, lazy: boolean, middleware: boolean, method?: string }[]
 }
+
+// Nitro's runtime polyfills, imported first by a server entry (server/entry.ts).
+declare module '#nitro-internal-pollyfills' {}

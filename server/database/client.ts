@@ -1,6 +1,6 @@
 // The process's one database connection. The Nitro plugin opens it at start; CLI scripts and
 // worker threads call initDatabase themselves. Services reach it through useConnection().
-import { openDatabase, type Connection, type OpenOptions } from './connection.ts'
+import { checkpointTruncate, openDatabase, type Connection, type OpenOptions } from './connection.ts'
 
 let current: Connection | undefined
 let generation = 0
@@ -29,4 +29,16 @@ export function isDatabaseOpen(): boolean {
 export function closeDatabase(): void {
   if (current?.sqlite.open) current.sqlite.close()
   current = undefined
+}
+
+/** The clean stop: checkpoint and truncate the WAL, then close. Answers whether another connection kept the checkpoint from finishing. */
+export function checkpointAndCloseDatabase(): { busy: boolean } {
+  if (!current?.sqlite.open) return { busy: false }
+  try {
+    return checkpointTruncate(current.sqlite)
+  }
+  finally {
+    // Closed even when the checkpoint fails (a full disk): the WAL keeps every commit.
+    closeDatabase()
+  }
 }

@@ -67,3 +67,23 @@ export function applyPragmas(sqlite: Sqlite, options: OpenOptions = {}): void {
 export function setBusyTimeout(sqlite: Sqlite, ms: number): void {
   sqlite.pragma(`busy_timeout = ${ms}`)
 }
+
+/**
+ * Commits a write that changes nothing (the header's user_version, set to what it is), so it
+ * fails as a real write would: on a read-only file or directory, on a full disk. Used at start,
+ * where a read-only file would otherwise open without complaint, and by the disk-full probe.
+ */
+export function probeWrite(sqlite: Sqlite): void {
+  const version = sqlite.pragma('user_version', { simple: true }) as number
+  sqlite.pragma(`user_version = ${version}`)
+}
+
+/**
+ * Copies the WAL into the database file and truncates it to 0 bytes, as at a clean stop: a copy
+ * of the file alone (a backup tool, `cp`) is then the whole database. Answers whether a reader
+ * in another connection kept it from finishing.
+ */
+export function checkpointTruncate(sqlite: Sqlite): { busy: boolean } {
+  const [row] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+  return { busy: (row?.busy ?? 0) !== 0 }
+}

@@ -1,7 +1,7 @@
 // Backup settings (NUXT_BACKUP_DIR, NUXT_BACKUP_KEEP, NUXT_BACKUP_ENCRYPTION_KEY): parsed at start,
 // so a key that could never work stops the start with one clear line instead of failing every
 // night's backup; the job worker receives them from the main thread (worker-host.ts).
-import { StartupError } from '../services/auth/bootstrap.ts'
+import { exitOnStartupError, StartupError } from '../services/lifecycle/exit-codes.ts'
 import { BackupSettingsError, configureBackups, parseBackupSettings } from '../services/backups/settings.ts'
 
 export default defineNitroPlugin(() => {
@@ -10,7 +10,6 @@ export default defineNitroPlugin(() => {
     configureBackups(parseBackupSettings({ dir: config.backupDir, keep: config.backupKeep, encryptionKey: config.backupEncryptionKey }))
   }
   catch (error) {
-    if (error instanceof BackupSettingsError) throw new StartupError(error.message)
-    throw error
+    exitOnStartupError(error instanceof BackupSettingsError ? new StartupError(error.message) : error)
   }
 })

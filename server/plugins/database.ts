@@ -2,25 +2,52 @@
 // into an empty database. All synchronous, so the server listens only once the database is ready;
 // until then a write may wait for the lock (the connection's 5 s busy timeout). From then on the
 // main thread never does: its busy timeout is 0 and writes wait on timers (writeTransaction).
-import { closeDatabase, initDatabase } from '../database/client.ts'
-import { setBusyTimeout } from '../database/connection.ts'
+// A fault the operator must fix (a bad setting, a read-only or unopenable file) ends the start
+// with one line and its exit code (server/services/lifecycle/exit-codes.ts).
+import type { NitroApp } from 'nitropack/types'
+import { checkpointAndCloseDatabase, initDatabase } from '../database/client.ts'
+import { probeWrite, setBusyTimeout } from '../database/connection.ts'
 import { runMigrations } from '../database/migrate.ts'
+import { openFault } from '../database/open-faults.ts'
 import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/api-keys.ts'
-import { bootstrapSettingsProblem, rawSetting, StartupError } from '../services/auth/bootstrap.ts'
+import { bootstrapSettingsProblem, rawSetting } from '../services/auth/bootstrap.ts'
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
+import { exitOnStartupError, StartupError } from '../services/lifecycle/exit-codes.ts'
 import { configureSlowLog, configureWriteWait } from '../services/query/index.ts'
+import { stopOffThreadWorker } from '../services/query/off-thread.ts'
 import { enqueueJob } from '../services/jobs/queue.ts'
 import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
 
 export default defineNitroPlugin((nitroApp) => {
+  try {
+    start(nitroApp)
+  }
+  catch (error) {
+    exitOnStartupError(error)
+  }
+})
+
+function openForServer(path: string, migrationsDir: string) {
+  try {
+    const conn = initDatabase(path)
+    // A read-only file opens without complaint: find out now rather than at the first write.
+    probeWrite(conn.sqlite)
+    const { applied } = runMigrations(conn, migrationsDir)
+    if (applied > 0) console.info(`[db] ${conn.path}: applied ${applied} migration(s)`)
+    return conn
+  }
+  catch (error) {
+    throw openFault(path, error) ?? error
+  }
+}
+
+function start(nitroApp: NitroApp): void {
   const config = useRuntimeConfig()
   // Settings that could never work stop the start before anything is written.
   const bootstrapKey = rawSetting(process.env, 'NUXT_BOOTSTRAP_ADMIN_KEY', config.bootstrapAdminKey)
   const problem = bootstrapSettingsProblem({ key: bootstrapKey, password: rawSetting(process.env, 'NUXT_BOOTSTRAP_ADMIN_PASSWORD', config.bootstrapAdminPassword) })
   if (problem) throw new StartupError(problem)
-  const conn = initDatabase(config.databasePath)
-  const { applied } = runMigrations(conn, config.migrationsDir)
-  if (applied > 0) console.info(`[db] ${conn.path}: applied ${applied} migration(s)`)
+  const conn = openForServer(config.databasePath, config.migrationsDir)
   configureSlowLog({ slowMs: Number(config.slowQueryMs) })
   configureWriteWait({ waitMs: Number(config.writeWaitMs) })
   ensureSupplementCatalogue(conn.sqlite)
@@ -49,5 +76,12 @@ export default defineNitroPlugin((nitroApp) => {
   }
   setBusyTimeout(conn.sqlite, 0)
 
-  nitroApp.hooks.hook('close', () => closeDatabase())
-})
+  // Registered once every plugin has run (they run synchronously, in name order), so this close
+  // hook is the last: the job runner, the audit flush and the other hooks still have the
+  // database. The off-thread reader goes first, so that no other connection holds the WAL.
+  queueMicrotask(() => nitroApp.hooks.hook('close', async () => {
+    await stopOffThreadWorker()
+    const { busy } = checkpointAndCloseDatabase()
+    if (busy) console.warn('[db] another connection was reading: the WAL could not be truncated before closing')
+  }))
+}

@@ -1,13 +1,17 @@
-// Readiness: the database is open and every migration is applied. No credentials.
+// Readiness: the database is open, every migration is applied and the disk has room for writes
+// (server/services/storage/probe.ts). No credentials.
 import { isDatabaseOpen, useConnection } from '../database/client.ts'
 import { migrationsUpToDate } from '../database/migrate.ts'
+import { storageFaultNow } from '../services/storage/probe.ts'
 
 // Migrations only move forward in a running process: once up to date, stop re-reading the journal.
 let migrated = false
 
 export default defineEventHandler((event) => {
   parseNoQuery(event)
-  const checks = { database: isDatabaseOpen(), migrations: false }
+  const database = isDatabaseOpen()
+  const fault = database ? storageFaultNow(useConnection().path) : undefined
+  const checks = { database, migrations: false, storage: !fault }
   if (checks.database && !migrated) {
     try {
       migrated = migrationsUpToDate(useConnection(), useRuntimeConfig().migrationsDir)
@@ -17,7 +21,7 @@ export default defineEventHandler((event) => {
     }
   }
   checks.migrations = checks.database && migrated
-  const ready = checks.database && checks.migrations
+  const ready = checks.database && checks.migrations && checks.storage
   setResponseStatus(event, ready ? 200 : 503)
-  return { status: ready ? 'ready' : 'not ready', checks }
+  return { status: ready ? 'ready' : 'not ready', checks, ...(fault ? { reason: fault.reason } : {}) }
 })

@@ -2,6 +2,7 @@
 // DomainError for an expected failure (no such row, a refused change, a rejected batch); the error
 // handler maps it here to its status, never a 500 and never logged. Everything else is unexpected.
 // Plain TypeScript: services throw these without knowing about HTTP.
+import { storageFaultOf } from './storage/faults.ts'
 import type { InputIssue } from './validation-issues.ts'
 
 export type DomainErrorKind = 'not-found' | 'conflict' | 'invalid' | 'too-large'
@@ -76,6 +77,8 @@ export interface ClassifiedError {
   message: string
   /** Seconds, for 503 and 429. */
   retryAfter?: number
+  /** For 507: `{ reason }`, the code that reported the full disk. */
+  data?: Record<string, unknown>
 }
 
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED'])
@@ -97,6 +100,10 @@ export function classifyUnexpected(error: unknown): ClassifiedError | undefined 
   if (code && BUSY_CODES.has(code)) {
     return { statusCode: 503, statusMessage: 'Service Unavailable', message: 'The database is busy; retry shortly', retryAfter: 1 }
   }
+  // A full disk: the write was refused whole (SQLite rolls the transaction back), so the client
+  // may retry once space is freed. The storage fault itself is recorded by the error handler.
+  const storage = storageFaultOf(error)
+  if (storage) return { statusCode: 507, statusMessage: 'Insufficient Storage', message: storage.reason, data: { reason: storage.code } }
   if (typeof status === 'number' && status >= 400 && status < 500) return undefined
   return { statusCode: 500, statusMessage: 'Internal Server Error', message: 'Internal error' }
 }

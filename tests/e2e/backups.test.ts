@@ -186,7 +186,7 @@ describe('NUXT_BACKUP_ENCRYPTION_KEY', () => {
   it('a value that is not 32 bytes stops the start with a clear line that does not repeat it', async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'backup-key-')), 'portal.db')
     const { code, output } = await serverExit(dbPath, { NUXT_BACKUP_ENCRYPTION_KEY: 'correct-horse-battery-staple' })
-    expect(code).not.toBe(0)
+    expect(code).toBe(78)
     expect(code).not.toBeNull()
     expect(output).toMatch(/NUXT_BACKUP_ENCRYPTION_KEY must be 32 bytes written as 64 hex digits or as base64/)
     expect(output).not.toContain('correct-horse-battery-staple')

@@ -19,7 +19,7 @@ describe('health endpoints (no credentials)', () => {
   it('GET /readyz answers 200 once the database is open and migrated', async () => {
     const { status, body } = await json('/readyz')
     expect(status).toBe(200)
-    expect(body).toEqual({ status: 'ready', checks: { database: true, migrations: true } })
+    expect(body).toEqual({ status: 'ready', checks: { database: true, migrations: true, storage: true } })
   })
 })
 

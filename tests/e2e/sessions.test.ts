@@ -348,7 +348,7 @@ describe('bootstrap settings, each on a fresh database', () => {
   ])('refuses to start with %s, saying why', async (_, env, message) => {
     const dbPath = freshDb()
     const { code, output } = await serverExit(dbPath, env)
-    expect(code).toBe(1)
+    expect(code).toBe(78)
     expect(output).toMatch(message)
     // Refused before anything was written: not even the migrations ran.
     expect(output).not.toMatch(/applied \d+ migration|created the bootstrap admin key/)
@@ -367,7 +367,7 @@ describe('bootstrap settings, each on a fresh database', () => {
       await first.stop()
     }
     const { code, output } = await serverExit(dbPath, { NUXT_BOOTSTRAP_ADMIN_KEY: key })
-    expect(code).toBe(1)
+    expect(code).toBe(78)
     expect(output).toMatch(/NUXT_BOOTSTRAP_ADMIN_KEY was revoked by an admin/)
   }, 60_000)
 })

@@ -18,15 +18,36 @@ export async function freePort(): Promise<number> {
 
 export interface SpawnedServer {
   url: string
+  pid: number
   log: () => string
   stop: () => Promise<void>
+  /** Sends a signal; resolves with how the process ended. */
+  kill: (signal: NodeJS.Signals) => Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
 
-function start(port: number, dbPath: string, env: Record<string, string>): { child: ChildProcess, output: () => string } {
-  const child: ChildProcess = spawn(resolve(ROOT, 'node_modules/.bin/node'), [resolve(ROOT, '.output/server/index.mjs')], {
+export interface SpawnOptions {
+  /** Runs the server as this user (a test run as root, where file modes do not stop root). */
+  user?: { uid: number, gid: number }
+  /** A file-size limit (RLIMIT_FSIZE, in KiB), set by `ulimit -f` in a shell that then runs the server. */
+  fileSizeLimitKb?: number
+  /** `npm start` (npm, then scripts/start.ts, then the built server) rather than the built server directly. */
+  viaNpmStart?: boolean
+}
+
+function start(port: number, dbPath: string, env: Record<string, string>, options: SpawnOptions = {}): { child: ChildProcess, output: () => string } {
+  const node = resolve(ROOT, 'node_modules/.bin/node')
+  const entry = resolve(ROOT, '.output/server/index.mjs')
+  // bash counts `ulimit -f` in KiB (POSIX sh in 512-byte blocks): bash is named, not sh.
+  const [command, args] = options.viaNpmStart
+    ? ['npm', ['start', '--silent']]
+    : options.fileSizeLimitKb === undefined
+      ? [node, [entry]]
+      : ['bash', ['-c', `ulimit -S -f ${options.fileSizeLimitKb} && exec "$0" "$1"`, node, entry]]
+  const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NUXT_DATABASE_PATH: dbPath, NUXT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, NUXT_SEED_DEMO: 'false', NUXT_BACKUP_DIR: join(dirname(dbPath), 'backups'), ...TEST_RATE_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options.user,
   })
   let output = ''
   child.stdout!.on('data', (chunk) => { output += chunk })
@@ -35,9 +56,9 @@ function start(port: number, dbPath: string, env: Record<string, string>): { chi
 }
 
 /** Starts a server that is expected to refuse to start: its exit code and what it printed. */
-export async function serverExit(dbPath: string, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null, output: string }> {
+export async function serverExit(dbPath: string, env: Record<string, string>, timeoutMs = 30_000, options: SpawnOptions = {}): Promise<{ code: number | null, output: string }> {
   const port = await freePort()
-  const { child, output } = start(port, dbPath, env)
+  const { child, output } = start(port, dbPath, env, options)
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   const code = await new Promise<number | null>(done => child.once('exit', done))
   clearTimeout(timer)
@@ -45,9 +66,10 @@ export async function serverExit(dbPath: string, env: Record<string, string>, ti
   return { code, output: output() }
 }
 
-export async function spawnServer(dbPath: string, env: Record<string, string>): Promise<SpawnedServer> {
+export async function spawnServer(dbPath: string, env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedServer> {
   const port = await freePort()
-  const { child, output: log } = start(port, dbPath, env)
+  const { child, output: log } = start(port, dbPath, env, options)
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(done => child.once('exit', (code, signal) => done({ code, signal })))
   // With NITRO_SSL_CERT and NITRO_SSL_KEY the server speaks https only (and its certificate is the test's own).
   const tls = Boolean(env.NITRO_SSL_CERT)
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`
@@ -63,12 +85,15 @@ export async function spawnServer(dbPath: string, env: Record<string, string>): 
   }
   return {
     url,
+    pid: child.pid!,
     log,
     stop: async () => {
-      if (child.exitCode !== null) return
-      const exited = new Promise(done => child.once('exit', done))
-      child.kill('SIGTERM')
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited
+    },
+    kill: (signal) => {
+      child.kill(signal)
+      return exited
     },
   }
 }

@@ -16,13 +16,6 @@ const BEARER_TOKEN = /^[\w\-.~+/]+=*$/
 /** iron-webcrypto, which seals the session cookie, needs at least this many characters. */
 export const MIN_SESSION_PASSWORD_LENGTH = 32
 
-/** A setting the portal cannot start with; the message says which and why. */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'StartupError'
-  }
-}
 
 let ready: Promise<void> = Promise.resolve()
 

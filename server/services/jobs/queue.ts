@@ -78,6 +78,11 @@ const requeue = defineQuery<{ now: number }, never>('jobs.requeueInterrupted', `
   UPDATE job_runs SET status = 'queued', run_after = @now, error = 'interrupted by a restart'
   WHERE status = 'running'`)
 
+// A run stopped by a shutdown goes back to the queue as it was: the attempt does not count.
+const requeueOne = defineQuery<{ id: number, now: number }, never>('jobs.requeueStopped', `
+  UPDATE job_runs SET status = 'queued', run_after = @now, attempts = max(attempts - 1, 0), started_at = NULL, error = 'stopped by a shutdown'
+  WHERE id = @id AND status = 'running'`)
+
 const byId = defineQuery<{ id: number }, JobRow>('jobs.byId', `SELECT ${COLUMNS} FROM job_runs WHERE id = @id`)
 
 // Walks idx_jobs_queued_at from the newest end: the task's last run is among the most recent rows.
@@ -161,6 +166,11 @@ export function failJob(id: number, attempts: number, error: string, options: { 
 /** At start: runs left 'running' by a process that stopped are queued again. */
 export function requeueInterruptedJobs(now: number = Date.now()): number {
   return requeue.run({ now }).changes
+}
+
+/** At a shutdown: the run this process stopped is queued again, for whichever runner comes next. */
+export function requeueStoppedJob(id: number, now: number = Date.now()): void {
+  requeueOne.run({ id, now })
 }
 
 export function getJob(id: number): Job | undefined {

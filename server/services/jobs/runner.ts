@@ -5,7 +5,7 @@
 // connection keeps locked, a claim is tried again at the next poll, and an outcome (success,
 // failure) waits and is tried again until it is written, so no finished run is lost.
 import { isBusyError, writeTransaction } from '../query/index.ts'
-import { claimNextJob, completeJob, failJob, recordJobProgress, requeueInterruptedJobs, type ClaimedJob } from './queue.ts'
+import { claimNextJob, completeJob, failJob, recordJobProgress, requeueInterruptedJobs, requeueStoppedJob, type ClaimedJob } from './queue.ts'
 import { runInWorker } from './worker-host.ts'
 
 export interface RunnerOptions {
@@ -30,6 +30,7 @@ export class JobRunner {
   private running: Promise<void> | undefined
   private started: Promise<number> | undefined
   private stopped = false
+  private readonly stopping = new AbortController()
 
   constructor(options: RunnerOptions) {
     this.options = options
@@ -60,10 +61,15 @@ export class JobRunner {
       .finally(() => (this.running = undefined))
   }
 
-  /** Stops taking jobs. A job still running stays 'running' and is requeued at the next start. */
+  /**
+   * Stops taking jobs; a job still running is stopped (its worker ends, its uncommitted writes
+   * with it) and queued again at once, without counting the attempt. Resolves when that is done.
+   */
   async stop(): Promise<void> {
     this.stopped = true
     clearInterval(this.timer)
+    this.stopping.abort()
+    await this.running
   }
 
   /** Resolves when the current drain (if any) is over; for tests and shutdown. */
@@ -73,6 +79,7 @@ export class JobRunner {
 
   private async drain(): Promise<void> {
     await this.started
+    // Stopped is checked before each claim: a job claimed after stop() would be left 'running'.
     for (let job = await this.claim(); job && !this.stopped; job = await this.claim()) await this.runOne(job)
   }
 
@@ -112,14 +119,17 @@ export class JobRunner {
         dbPath: this.options.dbPath,
         timeoutMs: this.options.timeoutMs,
         onProgress: (done, total) => this.progress(job.id, done, total),
+        signal: this.stopping.signal,
       })
-      if (this.stopped) return
       await this.persist(() => completeJob(job.id, result))
-      if (this.stopped) return
       this.options.onSucceeded?.(job, result)
     }
     catch (error) {
-      if (this.stopped) return
+      if (this.stopped) {
+        await this.persist(() => requeueStoppedJob(job.id))
+        console.info(`[jobs] stopped ${job.task} (job ${job.id}) for the shutdown; it is queued again`)
+        return
+      }
       const message = (error as Error).message
       await this.persist(() => failJob(job.id, job.attempts, message, { retryBaseMs: this.options.retryBaseMs }))
     }

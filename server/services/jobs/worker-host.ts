@@ -53,7 +53,11 @@ export interface WorkerRunOptions {
   dbPath: string
   timeoutMs: number
   onProgress?: (done: number, total: number) => void
+  /** Stops the worker (a shutdown): the run rejects with JobStopped. */
+  signal?: AbortSignal
 }
+
+export class JobStopped extends Error {}
 
 export function runInWorker(task: JobTask, payload: Record<string, unknown>, options: WorkerRunOptions): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -82,6 +86,7 @@ export function runInWorker(task: JobTask, payload: Record<string, unknown>, opt
       else if (msg.type === 'done') settle(() => resolve(msg.result ?? {}))
       else if (msg.type === 'error') settle(() => reject(new Error(msg.message)))
     })
+    options.signal?.addEventListener('abort', () => settle(() => reject(new JobStopped(`${task} was stopped`))), { once: true })
     worker.on('error', error => settle(() => reject(error)))
     worker.on('exit', code => settle(() => reject(new Error(`the job worker exited (code ${code}) before finishing`))))
   })

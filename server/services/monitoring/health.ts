@@ -1,5 +1,7 @@
 // GET /api/v1/admin/health: every check with its value and threshold, and the overall status:
 // unhealthy when a check fails, degraded when one warns, healthy otherwise.
+import { useConnection } from '../../database/client.ts'
+import { storageFaultNow } from '../storage/probe.ts'
 import { takeSnapshot, type Snapshot } from './measures.ts'
 import { crosses, THRESHOLDS } from './thresholds.ts'
 
@@ -11,6 +13,7 @@ export interface Check {
   value: number | null
   threshold: number
   measure: string
+  reason?: string
 }
 
 export function evaluateChecks(snapshot: Snapshot): Check[] {
@@ -37,7 +40,7 @@ export function overallStatus(checks: Check[]): 'healthy' | 'degraded' | 'unheal
 
 export async function healthReport(now = Date.now()) {
   const snapshot = await takeSnapshot(now)
-  const checks = evaluateChecks(snapshot)
+  const checks = [...evaluateChecks(snapshot), storageCheck()]
   const { requests, process: proc, db } = snapshot
   return {
     status: overallStatus(checks),
@@ -48,4 +51,10 @@ export async function healthReport(now = Date.now()) {
     cache: { hitRate: snapshot.cache.hitRate, lookups: snapshot.cache.lookups },
     process: { rssBytes: proc.rssBytes, heapUsedBytes: proc.heapUsedBytes, eventLoopP99Ms: proc.eventLoopP99Ms },
   }
+}
+
+/** Whether the disk has room for writes: value 1 (fail) while it has not, with the reason. */
+export function storageCheck(): Check {
+  const fault = storageFaultNow(useConnection().path)
+  return { name: 'storage', status: fault ? 'fail' : 'ok', value: fault ? 1 : 0, threshold: 0, measure: 'db.writesRefused', ...(fault ? { reason: `${fault.reason}, since ${fault.since}` } : {}) }
 }

@@ -17,6 +17,7 @@ export const HealthReport = z.object({
     value: z.number().nullable().meta({ description: 'null when there is nothing to judge yet' }),
     threshold: z.number(),
     measure: z.string(),
+    reason: z.string().optional().meta({ description: 'what is wrong, for a check that says more than a number (storage)' }),
   })),
   uptimeSeconds: count,
   requests: z.object({ rps: z.number().min(0), errorRate: z.number().min(0).max(1), p50Ms: msOrNull, p95Ms: msOrNull, p99Ms: msOrNull, window: z.string() }),
@@ -76,5 +77,6 @@ export const Liveness = z.object({ status: z.literal('ok'), uptimeSeconds: count
 
 export const Readiness = z.object({
   status: z.enum(['ready', 'not ready']),
-  checks: z.object({ database: z.boolean(), migrations: z.boolean() }),
+  checks: z.object({ database: z.boolean(), migrations: z.boolean(), storage: z.boolean().meta({ description: 'false while writes are refused for a full disk' }) }),
+  reason: z.string().optional().meta({ description: 'why storage is false' }),
 })
