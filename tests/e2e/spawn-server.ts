@@ -20,6 +20,8 @@ export interface SpawnedServer {
   url: string
   log: () => string
   stop: () => Promise<void>
+  /** Sends the signal and waits until the process has exited. */
+  kill: (signal: NodeJS.Signals) => Promise<void>
 }
 
 function start(port: number, dbPath: string, env: Record<string, string>): { child: ChildProcess, output: () => string } {
@@ -65,9 +67,15 @@ export async function spawnServer(dbPath: string, env: Record<string, string>): 
     url,
     log,
     stop: async () => {
-      if (child.exitCode !== null) return
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = new Promise(done => child.once('exit', done))
       child.kill('SIGTERM')
+      await exited
+    },
+    kill: async (signal) => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise(done => child.once('exit', done))
+      child.kill(signal)
       await exited
     },
   }
