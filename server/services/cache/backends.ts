@@ -66,8 +66,10 @@ export class RedisBackend {
   private down = false
   private probing = false
   private wasReady = false
-  /** Set while onReconnect runs: nothing else reads Redis until the cache trusts it again. */
+  /** Reconnected, and onReconnect has not yet succeeded: nothing reads Redis until it has. */
+  private stale = false
   private resyncing = false
+  private readonly onReconnect: (run: <T>(fn: (storage: Storage) => Promise<T>) => Promise<T>) => Promise<void>
   private disposed = false
 
   /**
@@ -89,25 +91,26 @@ export class RedisBackend {
       connectTimeout: 1000,
       retryStrategy: (times: number) => Math.min(100 * times, 1000),
     })
+    this.onReconnect = onReconnect
     this.storage = createStorage({ driver })
     this.client = driver.getInstance!() as Redis
     this.client.on('error', (error: Error) => this.lost(error.message))
     this.client.on('close', () => this.lost('the connection closed'))
     this.client.on('ready', () => {
-      if (!this.wasReady) {
-        this.wasReady = true
-        return this.recovered()
-      }
-      this.resyncing = true
-      onReconnect(fn => this.attempt(fn)).then(() => this.recovered(), (error: Error) => this.failed(error.message)).finally(() => {
-        this.resyncing = false
-      })
+      if (this.wasReady) this.stale = true
+      this.wasReady = true
+      if (!this.stale) this.recovered()
     })
   }
 
-  /** Connected, not in back-off, not re-syncing, and (after a failure) no other call already probing: worth trying. */
+  /** Connected, not in back-off, renewed after a reconnection, and (after a failure) no other call already probing: worth trying. */
   usable(): boolean {
-    return this.client.status === 'ready' && !this.resyncing && !(this.down && this.probing) && Date.now() >= this.skipUntil
+    if (this.client.status !== 'ready' || this.resyncing || Date.now() < this.skipUntil) return false
+    if (this.stale) {
+      this.resync()
+      return false
+    }
+    return !(this.down && this.probing)
   }
 
   connected(): boolean {
@@ -141,6 +144,17 @@ export class RedisBackend {
   async dispose(): Promise<void> {
     this.disposed = true
     this.client.disconnect()
+  }
+
+  /** Runs onReconnect; until it succeeds (it is tried again after each back-off) Redis is not used. */
+  private resync(): void {
+    this.resyncing = true
+    this.onReconnect(fn => this.attempt(fn)).then(() => {
+      this.stale = false
+      this.recovered()
+    }, (error: Error) => this.failed(error.message)).finally(() => {
+      this.resyncing = false
+    })
   }
 
   /** One storage call with the time limit, whatever the state. */

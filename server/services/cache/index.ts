@@ -23,7 +23,7 @@ import type { Storage } from 'unstorage'
 import { classifyUnexpected } from '../errors.ts'
 import { lruStorage, RedisBackend } from './backends.ts'
 import { entryKey, etagOf } from './keys.ts'
-import { CACHE_VERSION, NAMESPACES, type Namespace } from './namespaces.ts'
+import { CACHE_VERSION, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
 import { countersOf } from './stats.ts'
 
 export { AGGREGATE_ONLY, CACHE_VERSION, CLAIMS_DATA, HEALTH_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
