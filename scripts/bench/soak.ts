@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { ensureBuilt } from '../lib/build.ts'
 import { startLoad } from './lib/load.ts'
 import { detectPinning, pinSelf } from './lib/machine.ts'
-import { ADMIN_KEY, loadProblems, preparePortalDatabase, routeTable, startLoadPortal } from './lib/portal-run.ts'
+import { ADMIN_KEY, answerCount, loadProblems, reportVerdict, preparePortalDatabase, routeTable, startLoadPortal } from './lib/portal-run.ts'
 
 /** The issue's goal: under 10 % growth after the warm-up. */
 const GROWTH_LIMIT = 0.10
@@ -95,11 +95,8 @@ try {
     if (rssGrowth >= GROWTH_LIMIT) problems.push(`RSS grew ${pct(rssGrowth)}`)
     if (heapGrowth >= GROWTH_LIMIT) problems.push(`heap grew ${pct(heapGrowth)}`)
   }
-  const answers = Object.values(result.routes ?? {}).reduce((n, t) => n + Object.values(t.statuses).reduce((a, b) => a + b, 0), 0)
-  console.info(`[soak] ${answers.toLocaleString('en-US')} answers; 2xx p50 ${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms`)
-  if (problems.length) console.error(`[soak] FAILED: ${problems.join('; ')}`)
-  else console.info('[soak] ok')
-  failed = problems.length > 0
+  console.info(`[soak] ${answerCount(result).toLocaleString('en-US')} answers; 2xx p50 ${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms`)
+  failed = reportVerdict('soak', problems, `memory grew less than ${(100 * GROWTH_LIMIT).toFixed(0)}% and nothing failed`)
 }
 finally {
   await portal.stop()

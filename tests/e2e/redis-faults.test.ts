@@ -27,7 +27,7 @@ import { freePort, spawnServer, type SpawnedServer } from './spawn-server.ts'
 const REDIS_SERVER = 'redis-server'
 const available = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0
 /** The longest a request may take while Redis is frozen: its command timeout plus a shared machine's slack. */
-const FREEZE_BOUND_MS = REDIS_TIMEOUT_MS + 1250
+const FREEZE_BOUND_MS = REDIS_TIMEOUT_MS + 1750
 const FREEZE_MS = 4000
 const NO_PINNING = { enabled: false, serverCore: 0, loadCore: 0, description: 'unpinned (test)' }
 

@@ -94,6 +94,18 @@ export function routeTable(result: LoadResult): string {
   return [fmt(header), fmt(widths.map(w => '-'.repeat(w))), ...lines.map(fmt)].join('\n')
 }
 
+/** Answers of every status over all routes. */
+export function answerCount(result: LoadResult): number {
+  return Object.values(result.routes ?? {}).reduce((n, t) => n + Object.values(t.statuses).reduce((a, b) => a + b, 0), 0)
+}
+
+/** Prints the verdict; true when the run failed. */
+export function reportVerdict(tag: string, problems: readonly string[], ok: string): boolean {
+  if (problems.length) console.error(`[${tag}] FAILED: ${problems.join('; ')}`)
+  else console.info(`[${tag}] ok: ${ok}`)
+  return problems.length > 0
+}
+
 /** Everything that is an error in a run of the portal mix: the intended 429s (the greedy client's, with Retry-After) are not. */
 export function loadProblems(result: LoadResult): string[] {
   const problems: string[] = []
