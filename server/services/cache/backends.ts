@@ -36,6 +36,7 @@ export function lruStorage(maxEntries: number, maxBytes: number): { storage: Sto
 }
 
 export class RedisUnavailable extends Error {}
+class TimedOut extends RedisUnavailable {}
 
 /**
  * What the URL adds to the ioredis options: TLS for rediss://. A URL of another scheme is refused
@@ -61,6 +62,8 @@ export class RedisBackend {
   readonly storage: Storage
   readonly client: Redis
   errors = 0
+  /** Outages so far: each time Redis is lost, this counts up. */
+  outages = 0
   private skipUntil = 0
   /** Redis failed and has not answered since: the outage has been logged, one call at a time probes. */
   private down = false
@@ -97,9 +100,13 @@ export class RedisBackend {
     this.client.on('error', (error: Error) => this.lost(error.message))
     this.client.on('close', () => this.lost('the connection closed'))
     this.client.on('ready', () => {
-      if (this.wasReady) this.stale = true
-      this.wasReady = true
-      if (!this.stale) this.recovered()
+      if (!this.wasReady) {
+        this.wasReady = true
+        return this.recovered()
+      }
+      // At once, not on the next request: the outage is over only once this has run.
+      this.stale = true
+      this.resync()
     })
   }
 
@@ -133,7 +140,7 @@ export class RedisBackend {
     }
     catch (error) {
       this.errors++
-      this.failed((error as Error).message)
+      this.failed((error as Error).message, error instanceof TimedOut)
       throw error instanceof RedisUnavailable ? error : new RedisUnavailable((error as Error).message)
     }
     finally {
@@ -152,7 +159,7 @@ export class RedisBackend {
     this.onReconnect(fn => this.attempt(fn)).then(() => {
       this.stale = false
       this.recovered()
-    }, (error: Error) => this.failed(error.message)).finally(() => {
+    }, (error: Error) => this.failed(error.message, error instanceof TimedOut)).finally(() => {
       this.resyncing = false
     })
   }
@@ -164,7 +171,7 @@ export class RedisBackend {
       return await Promise.race([
         fn(this.storage),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new RedisUnavailable(`redis did not answer in ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS)
+          timer = setTimeout(() => reject(new TimedOut(`redis did not answer in ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS)
         }),
       ])
     }
@@ -173,15 +180,20 @@ export class RedisBackend {
     }
   }
 
-  private failed(message: string): void {
+  private failed(message: string, timedOut = false): void {
     this.skipUntil = Date.now() + REDIS_BACKOFF_MS
     this.lost(message)
+    // A connection that stopped answering (a frozen or stalled Redis) is dropped and made anew:
+    // until the new one is ready nothing waits on Redis, and its return is a reconnection like
+    // any other, with the generations renewed.
+    if (timedOut && this.client.status === 'ready') this.client.disconnect(true)
   }
 
   /** One line an outage, however many requests it touches. */
   private lost(message: string): void {
     if (this.down || this.disposed) return
     this.down = true
+    this.outages++
     console.warn(`[cache] redis unavailable (${message}); answering from the in-process cache until it returns`)
   }
 

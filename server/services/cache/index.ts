@@ -15,8 +15,8 @@
 // them, and invalidations sent on a connection that died are lost. So on every reconnection each
 // process gives every namespace a new generation before it reads Redis again (one cold cache per
 // outage), and a missing generation is written afresh rather than read as a default. The
-// in-process layer holds only what was computed during the current outage: it starts empty each
-// time Redis is lost, since another process may have invalidated while this one used Redis.
+// in-process layer serves only what was computed during the current outage: it starts empty each
+// time Redis is lost, since another process may have invalidated while this one could see Redis.
 import { randomBytes } from 'node:crypto'
 import type { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
@@ -78,10 +78,8 @@ interface Layer {
 
 interface State {
   local: Storage
-  /** Bumped whenever the in-process layer is emptied, so a computation begun before cannot store into it. */
-  localEpoch: number
-  /** The last lookup went to the in-process layer because Redis failed (always true without Redis). */
-  onLocal: boolean
+  /** The Redis outage the in-process layer holds entries of (RedisBackend.outages). */
+  localOutage: number
   /** Prefix of every Redis key (CacheOptions.prefix). */
   prefix: string
   /** The LRU behind `local`: read directly on the request path (no promise, no key normalising; our keys are already normal). */
@@ -100,8 +98,7 @@ function createState(options: CacheOptions): State {
   const { storage, lru } = lruStorage(options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES)
   const created: State = {
     local: storage,
-    localEpoch: 0,
-    onLocal: true,
+    localOutage: 0,
     prefix: options.prefix || 'portal',
     lru,
     localGenerations: new Map(),
@@ -259,23 +256,20 @@ async function layerFor(namespace: string): Promise<Layer> {
   const redis = state.redis
   if (redis?.usable()) {
     const generation = await remoteGeneration(redis, namespace)
-    if (generation !== undefined) {
-      state.onLocal = false
-      return { storage: redis.storage, remote: true, generation }
-    }
+    if (generation !== undefined) return { storage: redis.storage, remote: true, generation }
   }
-  if (!state.onLocal) {
-    // A new outage: what the in-process layer kept from an earlier one may predate invalidations
-    // made meanwhile by other processes, which this one never saw.
-    state.onLocal = true
-    state.localEpoch++
+  if (redis && redis.outages !== state.localOutage) {
+    // A new outage: what the in-process layer kept in an earlier one may predate invalidations
+    // made since by other processes, which this one never saw. Its keys name the outage, so not
+    // even a computation begun before can store into this one.
+    state.localOutage = redis.outages
     state.lru.clear()
   }
   return localLayer(namespace)
 }
 
 function localLayer(namespace: string): Layer {
-  return { storage: state.local, remote: false, generation: `l${state.localEpoch}.${state.localGenerations.get(namespace) ?? 0}` }
+  return { storage: state.local, remote: false, generation: `l${state.localOutage}.${state.localGenerations.get(namespace) ?? 0}` }
 }
 
 async function remoteGeneration(redis: RedisBackend, namespace: string): Promise<string | undefined> {
