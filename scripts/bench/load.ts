@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { ensureBuilt } from '../lib/build.ts'
 import { runLoad } from './lib/load.ts'
 import { detectPinning, pinSelf } from './lib/machine.ts'
-import { answerCount, connectionRateUnderLimit, loadProblems, reportVerdict, preparePortalDatabase, routeTable, startLoadPortal } from './lib/portal-run.ts'
+import { answerCount, connectionRateUnderLimit, loadProblems, reportVerdict, socketErrors, preparePortalDatabase, routeTable, startLoadPortal } from './lib/portal-run.ts'
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +53,7 @@ try {
   })
   const answers = answerCount(result)
   console.info(`\n${routeTable(result)}\n`)
-  console.info(`[load] ${answers.toLocaleString('en-US')} answers in ${result.durationS.toFixed(1)} s (${(answers / result.durationS).toFixed(0)}/s); 2xx p50 ${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, max ${result.latency.max.toFixed(0)} ms; ${result.cacheHits.toLocaleString('en-US')} cache hits; socket errors ${result.errors}, timeouts ${result.timeouts}; load generator CPU ${(100 * result.generatorCpu).toFixed(0)}%`)
+  console.info(`[load] ${answers.toLocaleString('en-US')} answers in ${result.durationS.toFixed(1)} s (${(answers / result.durationS).toFixed(0)}/s); 2xx p50 ${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, max ${result.latency.max.toFixed(0)} ms; ${result.cacheHits.toLocaleString('en-US')} cache hits; socket errors ${socketErrors(result)}, timeouts ${result.timeouts}; load generator CPU ${(100 * result.generatorCpu).toFixed(0)}%`)
   failed = reportVerdict('load', loadProblems(result), 'no errors but the greedy client\'s 429s')
 }
 finally {

@@ -94,6 +94,11 @@ export function routeTable(result: LoadResult): string {
   return [fmt(header), fmt(widths.map(w => '-'.repeat(w))), ...lines.map(fmt)].join('\n')
 }
 
+/** autocannon counts a timeout as an error too: the errors that are not timeouts. */
+export function socketErrors(result: LoadResult): number {
+  return Math.max(0, result.errors - result.timeouts)
+}
+
 /** Answers of every status over all routes. */
 export function answerCount(result: LoadResult): number {
   return Object.values(result.routes ?? {}).reduce((n, t) => n + Object.values(t.statuses).reduce((a, b) => a + b, 0), 0)
@@ -109,7 +114,7 @@ export function reportVerdict(tag: string, problems: readonly string[], ok: stri
 /** Everything that is an error in a run of the portal mix: the intended 429s (the greedy client's, with Retry-After) are not. */
 export function loadProblems(result: LoadResult): string[] {
   const problems: string[] = []
-  if (result.errors) problems.push(`${result.errors} socket errors`)
+  if (socketErrors(result)) problems.push(`${socketErrors(result)} socket errors`)
   if (result.timeouts) problems.push(`${result.timeouts} timeouts`)
   if (result.unintended429) problems.push(`${result.unintended429} 429s for clients under their limit`)
   if (result.missingRetryAfter) problems.push(`${result.missingRetryAfter} 429s without Retry-After`)
