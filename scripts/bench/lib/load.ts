@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { pinned, type Pinning } from './machine.ts'
 import type { MixFacts, MixName } from './mix.ts'
+import type { PortalMixSpec } from './portal-mix.ts'
 import type { ReplaySpec } from './replay.ts'
 import type { LatencySummary } from './stats.ts'
 
@@ -14,6 +15,8 @@ export type RequestSource =
   | { kind: 'paths', paths: string[] }
   /** The cache replay's Zipf-skewed trace over a catalogue of cacheable GETs (replay.ts). */
   | { kind: 'replay', facts: MixFacts, replay: ReplaySpec }
+  /** The portal's whole traffic, reads and writes, each connection with its own key (portal-mix.ts). */
+  | { kind: 'portal', mix: PortalMixSpec }
 
 export interface LoadSpec {
   origin: string
@@ -32,6 +35,18 @@ export interface LoadSpec {
   cacheDetail?: boolean
   /** Requests a second over all connections (autocannon overallRate); unset: as fast as answered. */
   rate?: number
+  /** Requests a second per connection at most (autocannon connectionRate). */
+  connectionRate?: number
+  /** Keep every response's end time, latency and status (LoadResult.timeline). */
+  timeline?: boolean
+}
+
+/** Answers of one route of the portal mix: counts by HTTP status, and latencies of all of them. */
+export interface RouteTally {
+  statuses: Record<string, number>
+  /** Answers that said `X-Cache: HIT`. */
+  cacheHits: number
+  latency: LatencySummary
 }
 
 /** Responses counted by X-Cache (`none` when absent), with their latencies. */
@@ -71,6 +86,13 @@ export interface LoadResult {
   /** CPU the load generator used, as a share of its one core: near 1 means it, not the server, was the limit. */
   generatorCpu: number
   cache?: CacheDetail
+  /** For the portal mix: answers per route, whatever their status. */
+  routes?: Record<string, RouteTally>
+  /** For the portal mix: 429s that were not the greedy client's, and 429s without Retry-After. */
+  unintended429?: number
+  missingRetryAfter?: number
+  /** With spec.timeline: [end (epoch ms), latency (ms), status] of every response of the measured run. */
+  timeline?: [number, number, number][]
 }
 
 const WORKER = join(import.meta.dirname, 'load-worker.ts')

@@ -9,13 +9,21 @@
 // With Redis the generation lives in Redis too; each process re-reads it at most GENERATION_MEMO_MS
 // later, so an invalidation anywhere is seen everywhere within a second. When Redis fails,
 // requests are answered from an in-process LRU (or computed), never with an error.
+//
+// What Redis holds after an outage cannot be trusted to be newer than what this process saw: a
+// Redis restarted from its last snapshot brings back old generations with the entries made under
+// them, and invalidations sent on a connection that died are lost. So on every reconnection each
+// process gives every namespace a new generation before it reads Redis again (one cold cache per
+// outage), and a missing generation is written afresh rather than read as a default. The
+// in-process layer serves only what was computed during the current outage: it starts empty each
+// time Redis is lost, since another process may have invalidated while this one could see Redis.
 import { randomBytes } from 'node:crypto'
 import type { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
 import { classifyUnexpected } from '../errors.ts'
 import { lruStorage, RedisBackend } from './backends.ts'
 import { entryKey, etagOf } from './keys.ts'
-import { CACHE_VERSION, NAMESPACES, type Namespace } from './namespaces.ts'
+import { CACHE_VERSION, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
 import { countersOf } from './stats.ts'
 
 export { AGGREGATE_ONLY, CACHE_VERSION, CLAIMS_DATA, HEALTH_DATA, isNamespace, NAMESPACE_NAMES, NAMESPACES, type Namespace } from './namespaces.ts'
@@ -70,6 +78,8 @@ interface Layer {
 
 interface State {
   local: Storage
+  /** The Redis outage the in-process layer holds entries of (RedisBackend.outages). */
+  localOutage: number
   /** Prefix of every Redis key (CacheOptions.prefix). */
   prefix: string
   /** The LRU behind `local`: read directly on the request path (no promise, no key normalising; our keys are already normal). */
@@ -86,16 +96,32 @@ let state = createState({})
 
 function createState(options: CacheOptions): State {
   const { storage, lru } = lruStorage(options.maxEntries ?? DEFAULT_MAX_ENTRIES, options.maxBytes ?? DEFAULT_MAX_BYTES)
-  return {
+  const created: State = {
     local: storage,
+    localOutage: 0,
     prefix: options.prefix || 'portal',
     lru,
-    redis: options.redisUrl ? new RedisBackend(options.redisUrl, options.prefix || 'portal') : undefined,
     localGenerations: new Map(),
     remoteGenerations: new Map(),
     pending: new Set(),
     inflight: new Map(),
   }
+  if (options.redisUrl) created.redis = new RedisBackend(options.redisUrl, created.prefix, run => renewGenerations(created, run))
+  return created
+}
+
+/** After a reconnection: a new generation for every namespace, so nothing Redis kept from before is read. */
+async function renewGenerations(s: State, run: <T>(fn: (storage: Storage) => Promise<T>) => Promise<T>): Promise<void> {
+  await Promise.all(NAMESPACE_NAMES.map(async (ns) => {
+    const token = newGeneration()
+    await run(storage => storage.setItemRaw(generationKey(ns), token))
+    s.remoteGenerations.set(ns, { value: token, checkedAt: Date.now() })
+    s.pending.delete(ns)
+  }))
+}
+
+function newGeneration(): string {
+  return `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`
 }
 
 /** Replaces the cache (at start-up, from runtime config; in tests, between cases). */
@@ -164,7 +190,7 @@ export async function invalidate(namespaces: Namespace | readonly Namespace[]): 
     state.localGenerations.set(ns, (state.localGenerations.get(ns) ?? 0) + 1)
     await dropLocal(ns)
     if (!state.redis) continue
-    const token = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`
+    const token = newGeneration()
     state.remoteGenerations.set(ns, { value: token, checkedAt: Date.now() })
     try {
       await state.redis.call(s => s.setItemRaw(generationKey(ns), token))
@@ -232,11 +258,18 @@ async function layerFor(namespace: string): Promise<Layer> {
     const generation = await remoteGeneration(redis, namespace)
     if (generation !== undefined) return { storage: redis.storage, remote: true, generation }
   }
+  if (redis && redis.outages !== state.localOutage) {
+    // A new outage: what the in-process layer kept in an earlier one may predate invalidations
+    // made since by other processes, which this one never saw. Its keys name the outage, so not
+    // even a computation begun before can store into this one.
+    state.localOutage = redis.outages
+    state.lru.clear()
+  }
   return localLayer(namespace)
 }
 
 function localLayer(namespace: string): Layer {
-  return { storage: state.local, remote: false, generation: `l${state.localGenerations.get(namespace) ?? 0}` }
+  return { storage: state.local, remote: false, generation: `l${state.localOutage}.${state.localGenerations.get(namespace) ?? 0}` }
 }
 
 async function remoteGeneration(redis: RedisBackend, namespace: string): Promise<string | undefined> {
@@ -248,7 +281,10 @@ async function remoteGeneration(redis: RedisBackend, namespace: string): Promise
       await redis.call(s => s.setItemRaw(generationKey(namespace), known.value))
       state.pending.delete(namespace)
     }
-    const value = String(await redis.call(s => s.getItemRaw(generationKey(namespace))) ?? '0')
+    const stored = await redis.call(s => s.getItemRaw(generationKey(namespace)))
+    // Missing (a new or emptied Redis, an evicted key): entries made under a default could be any age.
+    const value = stored === null || stored === undefined ? newGeneration() : String(stored)
+    if (stored === null || stored === undefined) await redis.call(s => s.setItemRaw(generationKey(namespace), value))
     state.remoteGenerations.set(namespace, { value, checkedAt: now })
     // Another process invalidated (or this is the first look): what the in-process layer kept
     // during an earlier outage may predate that, so it must not be served in a later one.
