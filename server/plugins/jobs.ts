@@ -6,17 +6,17 @@ import { resolve } from 'node:path'
 import { useConnection } from '../database/client.ts'
 import { HEALTH_DATA, invalidate } from '../services/cache/index.ts'
 import { lastQueuedAt } from '../services/jobs/queue.ts'
-import { parseRetentionDays } from '../services/jobs/retention.ts'
 import { JobRunner, setJobRunner } from '../services/jobs/runner.ts'
 import { checkEveryMs, dueEntries, parseSchedule } from '../services/jobs/schedule.ts'
 import { configureJobWorker, findWorkerBundle, WORKER_BUNDLE_NAME } from '../services/jobs/worker-host.ts'
+import { retentionDays } from '../services/retention/settings.ts'
 
 const isOn = (v: unknown) => v !== false && String(v) !== 'false'
 
 export default defineNitroPlugin((nitroApp) => {
   const config = useRuntimeConfig()
   // Fails the start on a malformed retention period rather than failing every retention run.
-  parseRetentionDays(config.retentionJobsDays)
+  retentionDays(setting => (config as Record<string, unknown>)[setting.configKey])
   if (!isOn(config.jobRunner)) return
   // Fails the start on a malformed schedule rather than silently running none.
   const schedule = parseSchedule(String(config.jobSchedule ?? ''))

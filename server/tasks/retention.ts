@@ -1,0 +1,15 @@
+// Nitro task retention: queues a retention job with the days from NUXT_RETENTION_* (run on the
+// job worker thread, which has no runtime config).
+import { enqueueJob } from '../services/jobs/queue.ts'
+import { kickJobRunner } from '../services/jobs/runner.ts'
+import { retentionDays } from '../services/retention/settings.ts'
+
+export default defineTask({
+  meta: { name: 'retention', description: 'Delete health data, audit rows, job runs and sessions older than NUXT_RETENTION_*' },
+  run() {
+    const config = useRuntimeConfig() as Record<string, unknown>
+    const job = enqueueJob('retention', retentionDays(setting => config[setting.configKey]))
+    kickJobRunner()
+    return { result: { jobId: job.id } }
+  },
+})
