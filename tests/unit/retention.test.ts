@@ -156,11 +156,12 @@ describe('audit rows', () => {
       login: audit('auth.login', 100),
       failed: audit('auth.login.failed', SECURITY_AUDIT_MIN_DAYS - 1),
       user: audit('users.disable', 200),
+      key: audit('apiKeys.revoke', 200),
       ancientLogin: audit('auth.login', SECURITY_AUDIT_MIN_DAYS + 1),
     }
     const run = prunePolicy(policy('audit'), 30, { now: NOW, pause: noPause, sizing: tiny })
     expect(run.deleted).toBe(3)
-    expect(q<{ id: number }>('SELECT id FROM audit_log ORDER BY id').map(r => r.id)).toEqual([ids.youngPatch, ids.login, ids.failed, ids.user])
+    expect(q<{ id: number }>('SELECT id FROM audit_log ORDER BY id').map(r => r.id)).toEqual([ids.youngPatch, ids.login, ids.failed, ids.user, ids.key])
   })
 
   it('keep the setting when it is longer than the security minimum', () => {

@@ -49,7 +49,7 @@ export interface RetentionPolicy {
 
 /** Security events (sign-ins, password changes, users, keys) outlive a short audit setting. */
 export const SECURITY_AUDIT_MIN_DAYS = 365
-const SECURITY_ACTIONS = `(action GLOB 'auth.*' OR action GLOB 'users.*' OR action GLOB 'keys.*')`
+const SECURITY_ACTIONS = `(action GLOB 'auth.*' OR action GLOB 'users.*' OR action GLOB 'apiKeys.*')`
 
 // Job runs: the newest success of each task outlives the period (the health checks read when
 // the last backup or optimize finished, the schedule when each task last ran), emptied of its
