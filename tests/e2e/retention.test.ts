@@ -2,9 +2,13 @@
 // job runs go, the young ones and the security audits stay, the rollups still equal the rows
 // (the server's own rollups.check says so), and writers during the run are never refused and
 // wait at most about one chunk.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ADMIN_KEY, auth, eventually, fetch, usePortal } from './portal.ts'
+import { serverExit } from './spawn-server.ts'
 
 const DAY = 86_400_000
 const HEALTH_DAYS = 150
@@ -110,4 +114,16 @@ describe('the scheduled retention run', () => {
     expect(await audit('auth.login')).toEqual([ids.oldLogin])
     expect((await fetch(`/api/v1/jobs/${oldRun}`, auth(ADMIN_KEY))).status).toBe(404)
   }, 120_000)
+})
+
+describe('the retention settings', () => {
+  it.each([
+    ['NUXT_RETENTION_HEALTH_DAYS', 'forever'],
+    ['NUXT_RETENTION_AUDIT_DAYS', '0'],
+    ['NUXT_RETENTION_JOBS_DAYS', '1.5'],
+  ])('a malformed %s (%s) stops the start, naming it', async (name, value) => {
+    const { code, output } = await serverExit(join(mkdtempSync(join(tmpdir(), 'portal-e2e-')), 'portal.db'), { [name]: value })
+    expect(code).toBe(1)
+    expect(output).toContain(`${name} must be a whole number of days, at least 1, or off (got "${value}")`)
+  }, 60_000)
 })

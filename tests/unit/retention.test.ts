@@ -110,6 +110,16 @@ describe('health data', () => {
     expect(q('SELECT taken_at AS takenAt FROM supplement_intakes')).toEqual([{ takenAt: Date.parse('2026-06-20T21:00:00Z') }])
   })
 
+  it('stops starting chunks when its time is up, the rest left for the next run and the rollups still true', () => {
+    points(['2026-06-01', '2026-06-02'], 5)
+    const first = runRetention({ health: 10, audit: null, jobs: null }, { now: NOW, pause: noPause, sizing: tiny, budgetMs: 0 })
+    expect(first.policies[0]).toMatchObject({ name: 'health', deleted: 3, chunks: 1, unfinished: true })
+    expect(count('health_data_points')).toBe(7)
+    expect(checkRollups({ repair: false }).health.mismatches).toBe(0)
+    const next = runRetention({ health: 10, audit: null, jobs: null }, { now: NOW, pause: noPause })
+    expect(next.policies[0]).toMatchObject({ deleted: 7, unfinished: false })
+  })
+
   it('keeps everything when the setting is off', () => {
     points(['2001-01-01'], 2)
     expect(runRetention({ health: null, audit: null, jobs: null }, { now: NOW, pause: noPause }).deleted).toMatchObject({ health_data_points: 0 })

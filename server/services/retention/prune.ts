@@ -24,6 +24,13 @@ export interface ChunkSizing {
 // always wakes into a free lock.
 export const CHUNK_SIZING: ChunkSizing = { targetMs: 20, firstRows: 500, minRows: 50, maxRows: 20_000, pauseMs: 50 }
 
+/**
+ * A run stops starting chunks after this long (the rest goes at the next run), well inside the
+ * default NUXT_JOB_TIMEOUT_MS of 30 minutes, so a first run over years of backlog ends as a
+ * success with `unfinished` rather than being stopped and retried.
+ */
+export const RUN_BUDGET_MS = 20 * 60_000
+
 export interface PolicyRun {
   name: string
   table: string
@@ -33,6 +40,8 @@ export interface PolicyRun {
   deleted: number
   chunks: number
   longestChunkMs: number
+  /** True when the run's time budget ran out before this policy's rows did. */
+  unfinished: boolean
   [extra: string]: unknown
 }
 
@@ -51,6 +60,8 @@ export interface PruneOptions {
   /** Waits between chunks (the worker thread can block; tests pass their own). */
   pause?: (ms: number) => void
   progress?: (done: number, total: number) => void
+  /** performance.now() after which no chunk starts (runRetention sets it from RUN_BUDGET_MS). */
+  until?: number
 }
 
 // Checkpoints are the run's own, between chunks: left to SQLite, the commit that finds the WAL
@@ -104,7 +115,7 @@ function lastInWalk(rows: DeletedRow[]): { age: number, id: number } {
 export function prunePolicy(policy: RetentionPolicy, days: RetentionDays, options: PruneOptions = {}): PolicyRun & { alsoDeleted: Record<string, number> } {
   const sizing = options.sizing ?? CHUNK_SIZING
   const pause = options.pause ?? blockFor
-  const run = { name: policy.name, table: policy.table, days, cutoff: null as string | null, deleted: 0, chunks: 0, longestChunkMs: 0 }
+  const run = { name: policy.name, table: policy.table, days, cutoff: null as string | null, deleted: 0, chunks: 0, longestChunkMs: 0, unfinished: false }
   const alsoDeleted: Record<string, number> = Object.fromEntries((policy.alsoDeletesFrom ?? []).map(table => [table, 0]))
   if (days === null) return { ...run, alsoDeleted }
   const now = options.now ?? Date.now()
@@ -128,6 +139,10 @@ export function prunePolicy(policy: RetentionPolicy, days: RetentionDays, option
     run.deleted += rows.length
     run.longestChunkMs = Math.max(run.longestChunkMs, ms)
     if (rows.length < limit) break
+    if (performance.now() >= (options.until ?? Infinity)) {
+      run.unfinished = true
+      break
+    }
     after = lastInWalk(rows)
     limit = nextLimit(limit, ms, sizing)
     const pauseStarted = performance.now()
@@ -141,8 +156,9 @@ export function prunePolicy(policy: RetentionPolicy, days: RetentionDays, option
 const round = (ms: number) => Math.round(ms * 100) / 100
 
 /** Runs every policy with the given settings. */
-export function runRetention(days: RetentionDaysBySetting, options: PruneOptions = {}, policies: readonly RetentionPolicy[] = RETENTION_POLICIES): RetentionRun {
+export function runRetention(days: RetentionDaysBySetting, options: PruneOptions & { budgetMs?: number } = {}, policies: readonly RetentionPolicy[] = RETENTION_POLICIES): RetentionRun {
   const started = performance.now()
+  options = { until: started + (options.budgetMs ?? RUN_BUDGET_MS), ...options }
   const deleted: Record<string, number> = {}
   const runs: PolicyRun[] = []
   autoCheckpointOff.all({})
