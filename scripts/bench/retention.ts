@@ -38,6 +38,8 @@ clearInterval(writer)
 const sorted = waits.sort((a, b) => a - b)
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2)
 console.info(JSON.stringify(result, null, 2))
-console.info(`run ${((performance.now() - started) / 1000).toFixed(1)} s; writer: ${sorted.length} writes, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${sorted.at(-1)!.toFixed(2)} ms`)
+const over = (ms: number) => sorted.filter(w => w > ms).length
+console.info(`run ${((performance.now() - started) / 1000).toFixed(1)} s; writer: ${sorted.length} writes, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, `
+  + `max ${sorted.at(-1)!.toFixed(2)} ms; ${over(50)} waited over 50 ms, ${over(100)} over 100 ms`)
 closeDatabase()
 rmSync(dir, { recursive: true, force: true })

@@ -22,7 +22,10 @@ export interface ChunkSizing {
 // the worker thread (nice 10) is descheduled mid-chunk; 50 ms between chunks is longer than the
 // longest sleep of SQLite's busy handler in its first 100 ms of waiting, so a waiting writer
 // always wakes into a free lock.
-export const CHUNK_SIZING: ChunkSizing = { targetMs: 20, firstRows: 500, minRows: 50, maxRows: 20_000, pauseMs: 50 }
+export const CHUNK_SIZING: ChunkSizing = { targetMs: 20, firstRows: 100, minRows: 50, maxRows: 20_000, pauseMs: 50 }
+
+/** A chunk holding the lock longer than this is counted in `slowChunks`: a writer may have noticed it. */
+export const SLOW_CHUNK_MS = 50
 
 /**
  * A run stops starting chunks after this long (the rest goes at the next run), well inside the
@@ -40,6 +43,8 @@ export interface PolicyRun {
   deleted: number
   chunks: number
   longestChunkMs: number
+  /** Chunks that held the lock longer than SLOW_CHUNK_MS. */
+  slowChunks: number
   /** True when the run's time budget ran out before this policy's rows did. */
   unfinished: boolean
   [extra: string]: unknown
@@ -115,7 +120,7 @@ function lastInWalk(rows: DeletedRow[]): { age: number, id: number } {
 export function prunePolicy(policy: RetentionPolicy, days: RetentionDays, options: PruneOptions = {}): PolicyRun & { alsoDeleted: Record<string, number> } {
   const sizing = options.sizing ?? CHUNK_SIZING
   const pause = options.pause ?? blockFor
-  const run = { name: policy.name, table: policy.table, days, cutoff: null as string | null, deleted: 0, chunks: 0, longestChunkMs: 0, unfinished: false }
+  const run = { name: policy.name, table: policy.table, days, cutoff: null as string | null, deleted: 0, chunks: 0, longestChunkMs: 0, slowChunks: 0, unfinished: false }
   const alsoDeleted: Record<string, number> = Object.fromEntries((policy.alsoDeletesFrom ?? []).map(table => [table, 0]))
   if (days === null) return { ...run, alsoDeleted }
   const now = options.now ?? Date.now()
@@ -138,6 +143,7 @@ export function prunePolicy(policy: RetentionPolicy, days: RetentionDays, option
     run.chunks++
     run.deleted += rows.length
     run.longestChunkMs = Math.max(run.longestChunkMs, ms)
+    if (ms > SLOW_CHUNK_MS) run.slowChunks++
     if (rows.length < limit) break
     if (performance.now() >= (options.until ?? Infinity)) {
       run.unfinished = true
