@@ -36,7 +36,7 @@ const youngPoints = n('SELECT count(*) AS n FROM health_data_points WHERE at >= 
 const youngIntakes = n('SELECT count(*) AS n FROM supplement_intakes WHERE taken_at >= ?', cutoff)
 const oldPoints = n('SELECT count(*) AS n FROM health_data_points WHERE at < ?', cutoff)
 
-interface RetentionResult { deleted: Record<string, number>, longestChunkMs: number }
+interface RetentionResult { deleted: Record<string, number>, longestChunkMs: number, policies: { chunks: number, slowChunks: number }[] }
 /** The first run's record once it succeeded (later runs find nothing left to delete). */
 function succeededRun(task: string, after: number): { result: string, started_at: number, finished_at: number } | undefined {
   return one(`SELECT result, started_at, finished_at FROM job_runs WHERE task = ? AND status = 'succeeded' AND started_at >= ? ORDER BY id LIMIT 1`, task, after)
@@ -73,10 +73,17 @@ describe('the scheduled retention run', () => {
     expect([...statuses.keys()]).toEqual([200])
     expect(result.deleted).toMatchObject({ health_data_points: oldPoints, supplement_intakes: expect.any(Number), health_daily: expect.any(Number) })
     expect(result.deleted.health_daily).toBeGreaterThan(0)
-    // The lock is held a chunk at a time: a writer waits at most about one chunk (aimed at 20 ms;
-    // the bound leaves room for a shared CI machine).
-    expect(result.longestChunkMs).toBeLessThan(250)
-    expect(during(dbWaitMs)).toBeLessThan(250)
+    // The lock is held a chunk at a time, each aimed at 20 ms. On a machine shared with other
+    // work a chunk is now and then descheduled (270-410 ms seen, PERFORMANCE_TUNING.md), so the
+    // bounds are set where one unchunked DELETE of these rows fails them all: a single chunk
+    // holding the lock for seconds, every chunk over 50 ms, a writer waiting it out.
+    const chunks = result.policies.reduce((sum, p) => sum + p.chunks, 0)
+    const slow = result.policies.reduce((sum, p) => sum + p.slowChunks, 0)
+    console.info(`[retention e2e] ${chunks} chunks, ${slow} over 50 ms`)
+    expect(chunks).toBeGreaterThan(20)
+    expect(slow / chunks).toBeLessThan(0.25)
+    expect(result.longestChunkMs).toBeLessThan(1000)
+    expect(during(dbWaitMs)).toBeLessThan(1000)
   }, 240_000)
 
   it('kept every point and intake from the cutoff day on, and the rollups equal the rows', async () => {
@@ -112,7 +119,9 @@ describe('the scheduled retention run', () => {
     const audit = async (action: string) => (await (await fetch(`/api/v1/admin/audit?actor=key:9&action=${action}`, auth(ADMIN_KEY))).json() as { data: { id: number }[] }).data.map(r => r.id)
     expect(await audit('claims.patch')).toEqual([ids.youngPatch])
     expect(await audit('auth.login')).toEqual([ids.oldLogin])
-    expect((await fetch(`/api/v1/jobs/${oldRun}`, auth(ADMIN_KEY))).status).toBe(404)
+    // By task, not by id: job_runs ids are rowids, and a deleted highest one is given again.
+    const runs = await (await fetch('/api/v1/admin/jobs?task=correlations.recompute', auth(ADMIN_KEY))).json() as { data: { id: number }[] }
+    expect(runs.data.map(r => r.id)).not.toContain(oldRun)
   }, 120_000)
 })
 
