@@ -36,7 +36,7 @@ const youngPoints = n('SELECT count(*) AS n FROM health_data_points WHERE at >= 
 const youngIntakes = n('SELECT count(*) AS n FROM supplement_intakes WHERE taken_at >= ?', cutoff)
 const oldPoints = n('SELECT count(*) AS n FROM health_data_points WHERE at < ?', cutoff)
 
-interface RetentionResult { deleted: Record<string, number>, longestChunkMs: number, policies: { chunks: number, slowChunks: number }[] }
+interface RetentionResult { deleted: Record<string, number>, longestChunkMs: number, policies: { name: string, chunks: number, slowChunks: number }[] }
 /** The first run's record once it succeeded (later runs find nothing left to delete). */
 function succeededRun(task: string, after: number): { result: string, started_at: number, finished_at: number } | undefined {
   return one(`SELECT result, started_at, finished_at FROM job_runs WHERE task = ? AND status = 'succeeded' AND started_at >= ? ORDER BY id LIMIT 1`, task, after)
@@ -75,13 +75,12 @@ describe('the scheduled retention run', () => {
     expect(result.deleted.health_daily).toBeGreaterThan(0)
     // The lock is held a chunk at a time, each aimed at 20 ms. On a machine shared with other
     // work a chunk is now and then descheduled (270-410 ms seen, PERFORMANCE_TUNING.md), so the
-    // bounds are set where one unchunked DELETE of these rows fails them all: a single chunk
-    // holding the lock for seconds, every chunk over 50 ms, a writer waiting it out.
-    const chunks = result.policies.reduce((sum, p) => sum + p.chunks, 0)
-    const slow = result.policies.reduce((sum, p) => sum + p.slowChunks, 0)
-    console.info(`[retention e2e] ${chunks} chunks, ${slow} over 50 ms`)
-    expect(chunks).toBeGreaterThan(20)
-    expect(slow / chunks).toBeLessThan(0.25)
+    // bounds are on the share of slow chunks: with CHUNK_SIZING at 10 million rows (one DELETE
+    // a table) this test failed, the points going in one chunk that held the lock 419 ms.
+    const health = result.policies.find(p => p.name === 'health')!
+    console.info(`[retention e2e] health points: ${health.chunks} chunks, ${health.slowChunks} over 50 ms`)
+    expect(health.chunks).toBeGreaterThan(20)
+    expect(health.slowChunks / health.chunks).toBeLessThan(0.25)
     expect(result.longestChunkMs).toBeLessThan(1000)
     expect(during(dbWaitMs)).toBeLessThan(1000)
   }, 240_000)
