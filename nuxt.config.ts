@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { bundleJobWorker } from './server/services/jobs/bundle-worker.ts'
-import { DEFAULT_RETENTION_JOBS_DAYS } from './server/services/jobs/retention.ts'
 import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_KEEP } from './server/services/backups/settings.ts'
 import { DEFAULT_SCHEDULE } from './server/services/jobs/schedule.ts'
 import { DEFAULT_WRITE_WAIT_MS } from './server/services/query/write.ts'
+import { RETENTION_SETTINGS } from './server/services/retention/settings.ts'
 import { API_CSP, PAGE_CSP } from './server/services/http/content-security-policy.ts'
 
 // The portal keeps pages/, components/ and composables/ at the top level (DESIGN.md), so the
@@ -88,8 +88,10 @@ export default defineNuxtConfig({
     jobPollMs: 1000,
     jobRetryBaseMs: 5000,
     jobTimeoutMs: 30 * 60 * 1000,
-    // Finished job runs (whose payloads and results can name a person) are deleted after this many days.
-    retentionJobsDays: DEFAULT_RETENTION_JOBS_DAYS,
+    // Retention (server/services/retention): whole days each kind of record is kept, or 'off'.
+    retentionHealthDays: RETENTION_SETTINGS.health.defaultDays,
+    retentionAuditDays: RETENTION_SETTINGS.audit.defaultDays,
+    retentionJobsDays: RETENTION_SETTINGS.jobs.defaultDays,
     // Backups (server/plugins/backups.ts, the db.backup job): where, how many kept, and the
     // AES-256-GCM key (32 bytes, base64 or hex) that encrypts them when set.
     backupDir: DEFAULT_BACKUP_DIR,

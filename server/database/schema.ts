@@ -154,6 +154,8 @@ export const healthDataPoints = sqliteTable('health_data_points', {
   // The access path of every read (a person's metric over time) and the idempotency key of
   // ingest in one unique index.
   uniqueIndex('idx_health_person_metric_at').on(t.personId, t.metric, t.at, t.source),
+  // Retention walks the oldest points first (server/services/retention), whoever they belong to.
+  index('idx_health_at').on(t.at),
 ])
 
 export const healthDaily = sqliteTable('health_daily', {
@@ -184,6 +186,8 @@ export const supplementIntakes = sqliteTable('supplement_intakes', {
   unit: text('unit').notNull(),
 }, t => [
   uniqueIndex('idx_intakes_person_supplement_at').on(t.personId, t.supplementId, t.takenAt),
+  // Retention walks the oldest intakes first.
+  index('idx_intakes_taken_at').on(t.takenAt),
 ])
 
 // ---------------------------------------------------------------------------------------------
@@ -252,6 +256,8 @@ export const jobRuns = sqliteTable('job_runs', {
   // The worker's poll: the oldest runnable queued job.
   index('idx_jobs_status_run_after').on(t.status, t.runAfter),
   index('idx_jobs_queued_at').on(t.queuedAt),
+  // Retention walks the runs that finished longest ago first.
+  index('idx_jobs_finished_at').on(t.finishedAt),
   check('ck_jobs_status', sql`${t.status} IN ('queued','running','succeeded','failed')`),
 ])
 

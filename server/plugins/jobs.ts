@@ -6,20 +6,23 @@ import { resolve } from 'node:path'
 import { useConnection } from '../database/client.ts'
 import { HEALTH_DATA, invalidate } from '../services/cache/index.ts'
 import { lastQueuedAt } from '../services/jobs/queue.ts'
-import { parseRetentionDays } from '../services/jobs/retention.ts'
 import { JobRunner, setJobRunner } from '../services/jobs/runner.ts'
-import { checkEveryMs, dueEntries, parseSchedule } from '../services/jobs/schedule.ts'
+import { checkEveryMs, dueEntries, parseSchedule, ScheduleError } from '../services/jobs/schedule.ts'
 import { configureJobWorker, findWorkerBundle, WORKER_BUNDLE_NAME } from '../services/jobs/worker-host.ts'
+import { exitOnStartupError, StartupError } from '../services/lifecycle/exit-codes.ts'
+import { RetentionError, retentionDays } from '../services/retention/settings.ts'
 
 const isOn = (v: unknown) => v !== false && String(v) !== 'false'
 
 export default defineNitroPlugin((nitroApp) => {
   const config = useRuntimeConfig()
-  // Fails the start on a malformed retention period rather than failing every retention run.
-  parseRetentionDays(config.retentionJobsDays)
+  // A malformed retention period or schedule stops the start with one line and EX_CONFIG, rather
+  // than failing every retention run or silently running no jobs.
+  const schedule = settingOrExit(() => {
+    retentionDays(setting => (config as Record<string, unknown>)[setting.configKey])
+    return parseSchedule(String(config.jobSchedule ?? ''))
+  })
   if (!isOn(config.jobRunner)) return
-  // Fails the start on a malformed schedule rather than silently running none.
-  const schedule = parseSchedule(String(config.jobSchedule ?? ''))
   // Resolved at the first job: while the server's chunks load, import.meta.url is a placeholder.
   // The built server runs the emitted bundle with the main thread's better-sqlite3 (never the
   // sources, which would load a second copy from the project's node_modules); `nuxt dev` runs the
@@ -66,3 +69,12 @@ export default defineNitroPlugin((nitroApp) => {
     await runner.stop()
   })
 })
+
+function settingOrExit<T>(read: () => T): T {
+  try {
+    return read()
+  }
+  catch (error) {
+    exitOnStartupError(error instanceof RetentionError || error instanceof ScheduleError ? new StartupError(error.message) : error)
+  }
+}

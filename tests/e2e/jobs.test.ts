@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { closeDatabase, initDatabase } from '../../server/database/client.ts'
 import { runMigrations } from '../../server/database/migrate.ts'
 import { seedDatabase } from '../../server/services/seed/index.ts'
-import { ADMIN_KEY, auth, fetch, usePortal } from './portal.ts'
+import { ADMIN_KEY, auth, eventually, fetch, usePortal } from './portal.ts'
 
 // The scheduler runs db.optimize every second here, so a scheduled run shows up within the test.
 const portal = await usePortal({ seed: { claims: 300, people: 2, days: 30 }, env: { NUXT_JOB_SCHEDULE: 'db.optimize=1s' } })
@@ -16,16 +16,6 @@ const portal = await usePortal({ seed: { claims: 300, people: 2, days: 30 }, env
 async function get(path: string, key: string | null = portal.keys.viewer) {
   const res = await fetch(path, key ? auth(key) : {})
   return { status: res.status, body: await res.json() as any }
-}
-
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await fn()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise(r => setTimeout(r, 50))
-  }
 }
 
 describe('GET /api/v1/jobs/:id and /api/v1/admin/jobs', () => {

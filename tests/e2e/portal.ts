@@ -56,6 +56,17 @@ export async function usePortal(options: { seed?: Partial<SeedOptions>, env?: Re
   return { dbPath, keys }
 }
 
+/** Polls `fn` until it answers something other than undefined, and answers that. */
+export async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise(r => setTimeout(r, everyMs))
+  }
+}
+
 export function auth(key: string): { headers: Record<string, string> } {
   return { headers: { authorization: `Bearer ${key}` } }
 }

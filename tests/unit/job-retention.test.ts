@@ -3,9 +3,9 @@
 // payload nor its result.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { getJob, jobWithoutPersonalData, type JobTask } from '../../server/services/jobs/queue.ts'
-import { DEFAULT_RETENTION_JOBS_DAYS, parseRetentionDays, pruneJobs, RetentionError } from '../../server/services/jobs/retention.ts'
-import { DEFAULT_SCHEDULE, parseSchedule } from '../../server/services/jobs/schedule.ts'
 import { runInWorker } from '../../server/services/jobs/worker-host.ts'
+import { RETENTION_POLICIES } from '../../server/services/retention/policies.ts'
+import { prunePolicy } from '../../server/services/retention/prune.ts'
 import { tempDatabase } from './helpers.ts'
 
 let db: ReturnType<typeof tempDatabase>
@@ -25,6 +25,8 @@ function insertRun(task: JobTask, status: string, ageDays: number, over: { paylo
     VALUES (?, ?, ?, 1, 3, ?, ?, ?, ?, ?)`).run(task, over.payload === undefined ? PERSON : over.payload, status, at, at, status === 'queued' ? null : at, finished,
     over.result === undefined ? JSON.stringify({ longest: [{ personId: 'P00042' }] }) : over.result).lastInsertRowid)
 }
+const JOBS = RETENTION_POLICIES.find(p => p.name === 'jobs')!
+const pruneJobs = (days: number, now: number) => prunePolicy(JOBS, days, { now, pause: () => {} })
 const rows = () => db.conn.sqlite.prepare('SELECT id, task, status, payload, result FROM job_runs ORDER BY id').all() as { id: number, task: string, status: string, payload: string | null, result: string | null }[]
 
 describe('job retention', () => {
@@ -67,26 +69,14 @@ describe('job retention', () => {
     expect(rows().map(r => [r.id, r.payload])).toEqual([[queued, PERSON], [running, PERSON]])
   })
 
-  it('runs as the jobs.retention job on the worker thread with the days in its payload', async () => {
+  it('runs in the retention job on the worker thread with the days in its payload', async () => {
     // The worker prunes against its own clock.
     const old = insertRun('correlations.recompute', 'failed', 10, { now: Date.now() })
     const kept = insertRun('correlations.recompute', 'failed', 1, { now: Date.now() })
-    const result = await runInWorker('jobs.retention', { days: 7 }, { dbPath: db.conn.path, timeoutMs: 60_000 })
-    expect(result).toMatchObject({ days: 7, deleted: 1 })
+    const result = await runInWorker('retention', { jobs: 7, health: null, audit: null }, { dbPath: db.conn.path, timeoutMs: 60_000 })
+    expect(result.policies).toContainEqual(expect.objectContaining({ name: 'jobs', days: 7, deleted: 1 }))
     expect(getJob(old)).toBeUndefined()
     expect(getJob(kept)).toBeDefined()
-  })
-
-  it('is in the default schedule, daily', () => {
-    expect(parseSchedule(DEFAULT_SCHEDULE)).toContainEqual({ task: 'jobs.retention', everyMs: DAY })
-  })
-
-  it('reads NUXT_RETENTION_JOBS_DAYS as whole days, at least one', () => {
-    expect(parseRetentionDays(undefined)).toBe(DEFAULT_RETENTION_JOBS_DAYS)
-    expect(parseRetentionDays('')).toBe(DEFAULT_RETENTION_JOBS_DAYS)
-    expect(parseRetentionDays('7')).toBe(7)
-    expect(parseRetentionDays(90)).toBe(90)
-    for (const bad of ['0', '-1', '1.5', 'week', '1e3']) expect(() => parseRetentionDays(bad), bad).toThrow(RetentionError)
   })
 })
 

@@ -56,21 +56,27 @@ const RECOMPUTE_INSERT = `INSERT INTO health_daily (person_id, metric, day, coun
 const recomputeDelete = defineStatement('health.rollup.recompute.delete', RECOMPUTE_DELETE)
 const recomputeInsert = defineStatement('health.rollup.recompute.insert', RECOMPUTE_INSERT)
 
-/** Recomputes the given `${personId}|${metric}|${day}` keys from the raw points. */
-export function recomputeHealthDays(sqlite: Sqlite, keys: Iterable<string>): number {
+/**
+ * Recomputes the given `${personId}|${metric}|${day}` keys from the raw points: how many days
+ * were recomputed, and how many rollup rows went because their day has no points left.
+ */
+export function recomputeHealthDays(sqlite: Sqlite, keys: Iterable<string>): { recomputed: number, removed: number } {
   const del = preparedStatement(sqlite, RECOMPUTE_DELETE)
   const ins = preparedStatement(sqlite, RECOMPUTE_INSERT)
   const days = [...keys].map(key => key.split('|') as [string, string, string])
   // Every delete, then every insert: each statement's runs are one timed batch of their own.
-  measured(recomputeDelete, sqlite, () => {
-    for (const [personId, metric, day] of days) del.run(Number(personId), metric, day)
-    return days.length
+  const dropped = measured(recomputeDelete, sqlite, () => {
+    let rows = 0
+    for (const [personId, metric, day] of days) rows += del.run(Number(personId), metric, day).changes
+    return rows
   }, n => n)
-  return measured(recomputeInsert, sqlite, () => {
+  const written = measured(recomputeInsert, sqlite, () => {
+    let rows = 0
     for (const [personId, metric, day] of days) {
       const start = dayStart(day)
-      ins.run(day, Number(personId), metric, start, start + DAY_MS)
+      rows += ins.run(day, Number(personId), metric, start, start + DAY_MS).changes
     }
-    return days.length
+    return rows
   }, n => n)
+  return { recomputed: days.length, removed: dropped - written }
 }

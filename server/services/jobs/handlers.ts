@@ -6,8 +6,9 @@ import { recomputeMany } from '../correlations/recompute.ts'
 import { integrityReport } from '../health/integrity.ts'
 import { findPersonId } from '../health/people.ts'
 import { defineQuery } from '../query/index.ts'
+import { runRetention } from '../retention/prune.ts'
+import { retentionDays } from '../retention/settings.ts'
 import type { JobTask } from './queue.ts'
-import { parseRetentionDays, pruneJobs } from './retention.ts'
 import { checkRollups } from './rollup-check.ts'
 
 /** Progress of a long job: how many of its units are done. */
@@ -33,7 +34,8 @@ export const HANDLERS: Record<JobTask, (payload: Record<string, unknown>, progre
     optimize.all({})
     return { ms: Math.round(performance.now() - started) }
   },
-  'jobs.retention': payload => ({ ...pruneJobs(parseRetentionDays(payload.days)) }),
+  // The payload carries the days the main thread parsed from NUXT_RETENTION_* (settings.ts).
+  'retention': (payload, progress) => ({ ...runRetention(retentionDays((_, name) => payload[name]), { progress }) }),
   // Settings (the key among them) come with the worker's workerData, never in the payload.
   'db.backup': async (_payload, progress) => ({ ...await takeBackup(backupSettings(), progress) }),
 }

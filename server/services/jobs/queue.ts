@@ -7,7 +7,7 @@ import { auditedTransaction, type AuditOf } from '../audit.ts'
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery } from '../query/index.ts'
 
-export const JOB_TASKS = ['correlations.recompute', 'rollups.check', 'integrity.check', 'db.optimize', 'jobs.retention', 'db.backup'] as const
+export const JOB_TASKS = ['correlations.recompute', 'rollups.check', 'integrity.check', 'db.optimize', 'retention', 'db.backup'] as const
 export type JobTask = (typeof JOB_TASKS)[number]
 
 export const DEFAULT_MAX_ATTEMPTS = 3

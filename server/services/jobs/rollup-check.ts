@@ -53,7 +53,7 @@ export function checkRollups(options: { repair: boolean }): RollupCheckResult {
     result.claims.repaired = true
   }
   if (health.length > 0) {
-    result.health.repaired = inTransaction(() => recomputeHealthDays(useConnection().sqlite, health.map(k => `${k.personId}|${k.metric}|${k.day}`)))
+    result.health.repaired = inTransaction(() => recomputeHealthDays(useConnection().sqlite, health.map(k => `${k.personId}|${k.metric}|${k.day}`)).recomputed)
   }
   return result
 }

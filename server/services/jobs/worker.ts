@@ -39,7 +39,9 @@ function lowerPriority(): void {
 }
 
 const { dbPath, task, payload, slowLog, backup } = workerData as Input
-lowerPriority()
+// Retention holds the write lock a chunk at a time and sleeps between chunks: descheduled at
+// nice 10 mid-chunk, it would keep every writer waiting for as long as the cores are busy.
+if (task !== 'retention') lowerPriority()
 const port = parentPort!
 if (slowLog) configureSlowLog(slowLog)
 // A Buffer arrives as a Uint8Array after the structured clone.
