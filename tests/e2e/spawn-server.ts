@@ -34,6 +34,14 @@ export interface SpawnOptions {
   viaNpmStart?: boolean
 }
 
+// Every server still running when the test file's process ends is killed with it: a file whose
+// setup failed (one of three servers did not start) never reaches its afterAll, and a server it
+// leaves behind keeps its port and its database for the rest of the run.
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 function start(port: number, dbPath: string, env: Record<string, string>, options: SpawnOptions = {}): { child: ChildProcess, output: () => string } {
   const node = resolve(ROOT, 'node_modules/.bin/node')
   const entry = resolve(ROOT, '.output/server/index.mjs')
@@ -49,6 +57,8 @@ function start(port: number, dbPath: string, env: Record<string, string>, option
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options.user,
   })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   let output = ''
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
@@ -80,7 +90,10 @@ export async function spawnServer(dbPath: string, env: Record<string, string>, o
       if (tls ? (await httpsGet(`${url}/healthz`)).status === 200 : (await fetch(`${url}/healthz`)).ok) break
     }
     catch {}
-    if (Date.now() > deadline) throw new Error(`the second server did not start: ${log()}`)
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`the second server did not start: ${log()}`)
+    }
     await new Promise(r => setTimeout(r, 100))
   }
   return {
