@@ -6,6 +6,7 @@ import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/
 import { bootstrapSettingsProblem, rawSetting, StartupError } from '../services/auth/bootstrap.ts'
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
 import { configureSlowLog } from '../services/query/index.ts'
+import { configureReaders, stopOffThreadWorker } from '../services/query/off-thread.ts'
 import { enqueueJob } from '../services/jobs/queue.ts'
 import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
 
@@ -19,6 +20,7 @@ export default defineNitroPlugin((nitroApp) => {
   const { applied } = runMigrations(conn, config.migrationsDir)
   if (applied > 0) console.info(`[db] ${conn.path}: applied ${applied} migration(s)`)
   configureSlowLog({ slowMs: Number(config.slowQueryMs) })
+  configureReaders({ timeoutMs: Number(config.queryTimeoutMs), ...(String(config.queryReaders) === '' ? {} : { size: Number(config.queryReaders) }) })
   ensureSupplementCatalogue(conn.sqlite)
 
   if (bootstrapKey) {
@@ -44,5 +46,8 @@ export default defineNitroPlugin((nitroApp) => {
     enqueueJob('correlations.recompute', {})
   }
 
-  nitroApp.hooks.hook('close', () => closeDatabase())
+  nitroApp.hooks.hook('close', async () => {
+    await stopOffThreadWorker()
+    closeDatabase()
+  })
 })
