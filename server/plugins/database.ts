@@ -6,7 +6,7 @@ import { createApiKey, ensureApiKey, hasActiveAdminKey } from '../services/auth/
 import { bootstrapSettingsProblem, rawSetting, StartupError } from '../services/auth/bootstrap.ts'
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
 import { configureSlowLog } from '../services/query/index.ts'
-import { configureReaders, stopOffThreadWorker } from '../services/query/off-thread.ts'
+import { configureReaders, startReaders, stopOffThreadWorker } from '../services/query/off-thread.ts'
 import { enqueueJob } from '../services/jobs/queue.ts'
 import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
 
@@ -22,6 +22,7 @@ export default defineNitroPlugin((nitroApp) => {
   configureSlowLog({ slowMs: Number(config.slowQueryMs) })
   configureReaders({ timeoutMs: Number(config.queryTimeoutMs), ...(String(config.queryReaders) === '' ? {} : { size: Number(config.queryReaders) }) })
   ensureSupplementCatalogue(conn.sqlite)
+  startReaders()
 
   if (bootstrapKey) {
     // Taken as the operator gives it (a secret store's value, with or without our `ap_`): it

@@ -95,6 +95,11 @@ export function expectIndexes(usedBy: string, indexes: readonly string[]): void 
   }
 }
 
+/** Each index statements name, with what names it. */
+export function expectedIndexes(): Map<string, string[]> {
+  return new Map([...expected].map(([index, users]) => [index, [...users].sort()]))
+}
+
 export interface MissingIndex {
   index: string
   /** What plans with it (and now plans without it, slower). */

@@ -220,10 +220,10 @@ function submit(sql: string, params: Record<string, unknown>, mode: 'all' | 'get
  * and the slow log show it.
  */
 export async function runOffThread<P extends Record<string, unknown>, R>(query: NamedQuery<P, R>, params: P, mode: 'all' | 'get' = 'all', deadline = readDeadline()): Promise<R[] | R | undefined> {
+  const asked = performance.now()
   const { path } = useConnection()
   if (path === ':memory:' || settings.size === 0) return mode === 'get' ? query.get(params) : query.all(params)
   ensureReaders(path)
-  const asked = performance.now()
   let outcome: { result: unknown, ms: number }
   try {
     outcome = await submit(query.sql, params, mode, deadline)
@@ -248,6 +248,12 @@ export async function readAll<P extends Record<string, unknown>, R>(query: Named
 /** The first row of a catalogued read, off the event loop (see runOffThread). */
 export async function readOne<P extends Record<string, unknown>, R>(query: NamedQuery<P, R>, params: P, deadline?: number): Promise<R | undefined> {
   return await runOffThread(query, params, 'get', deadline) as R | undefined
+}
+
+/** Starts the reader threads now (at server start), so the first reads do not wait for them. */
+export function startReaders(): void {
+  const { path } = useConnection()
+  if (path !== ':memory:' && settings.size > 0) ensureReaders(path)
 }
 
 /** Reader threads replaced since start (after a timeout or a failure), for /admin/health. */
