@@ -113,11 +113,15 @@ interface Job {
   resolve: (value: { result: unknown, ms: number }) => void
   reject: (error: Error) => void
   timer?: NodeJS.Timeout
+  /** While running: its thread, and its id in that thread's messages. */
   reader?: Reader
+  id?: number
 }
 
 interface Reader {
   worker: Worker
+  /** It has opened the file: reads go to a thread still starting only when no other is free. */
+  ready: boolean
   job?: Job
 }
 
@@ -128,13 +132,30 @@ let nextId = 0
 const jobsById = new Map<number, Job>()
 let replaced = 0
 
+let driver: string | undefined
+
+/**
+ * better-sqlite3's entry file. In the bundled server's main chunk import.meta.url does not name
+ * the file (Nitro rewrites it), so it is looked for from the entry script too (.output/server).
+ */
+function driverPath(): string {
+  if (driver) return driver
+  for (const from of [import.meta.url, process.argv[1]]) {
+    try {
+      return driver = createRequire(from!).resolve('better-sqlite3')
+    }
+    catch {}
+  }
+  throw new Error('better-sqlite3 cannot be found for the reader threads')
+}
+
 function startReader(path: string): Reader {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver } })
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver: driverPath() } })
   worker.unref()
-  const reader: Reader = { worker }
+  const reader: Reader = { worker, ready: false }
   worker.on('message', (msg: { id?: number, ready?: boolean, result?: unknown, ms: number, timedOut?: boolean, error?: { message: string, code?: string } }) => {
-    if (msg.ready || msg.id === undefined) return
+    if (msg.ready) (reader.ready = true, dispatch())
+    if (msg.id === undefined) return
     const job = jobsById.get(msg.id)
     if (!job || reader.job !== job) return
     finish(reader, job)
@@ -167,17 +188,18 @@ function replace(reader: Reader): void {
 
 function finish(reader: Reader | undefined, job: Job): void {
   clearTimeout(job.timer)
-  for (const [id, j] of jobsById) if (j === job) jobsById.delete(id)
+  if (job.id !== undefined) jobsById.delete(job.id)
   if (reader) reader.job = undefined
   job.reader = undefined
 }
 
 function dispatch(): void {
-  for (const reader of readers) {
-    if (reader.job) continue
+  // Threads that are up first: one that was just started takes a read only if none is.
+  for (const reader of [...readers].sort((a, b) => Number(b.ready) - Number(a.ready))) {
+    if (reader.job || (!reader.ready && readers.some(r => r.ready && !r.job))) continue
     const job = queue.shift()
     if (!job) return
-    const id = nextId++
+    const id = job.id = nextId++
     jobsById.set(id, job)
     reader.job = job
     job.reader = reader
