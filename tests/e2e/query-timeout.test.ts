@@ -52,12 +52,12 @@ describe(`a read past NUXT_QUERY_TIMEOUT_MS (${LIMIT_MS} ms)`, () => {
     const years = Array.from({ length: 10 }, (_, i) => 2001 + i)
     const reads = Promise.all(years.map(year => patternsSince(year)))
     const { slowestMs, polls } = await slowestHealthzWhile(reads)
-    expect((await reads).map(r => r.status)).toEqual(years.map(() => 503))
     expect(polls).toBeGreaterThan(0)
     // Inline, ten reads of about 50 ms each (more on a busy machine) would hold the loop for
     // half a second or more; the two running on reader threads are stopped at the limit and
     // the rest at theirs while queued. The margin is for a machine shared with other work.
     expect(slowestMs).toBeLessThan(200)
+    expect((await reads).map(r => r.status)).toEqual(years.map(() => 503))
   })
 
   it('leaves the portal serving: after Retry-After, ordinary reads answer 200', async () => {
