@@ -65,9 +65,10 @@ describe('reader threads', () => {
     const error = (outcome as PromiseRejectedResult).reason
     expect(error).toBeInstanceOf(QueryTimeoutError)
     expect(error.message).toBe('The query took longer than its time limit (150 ms) and was stopped')
+    // Inline, the count would hold the loop for tens of seconds; the margins are for a busy machine.
     expect(ms).toBeGreaterThanOrEqual(145)
-    expect(ms).toBeLessThan(150 + 250)
-    expect(longestGapMs).toBeLessThan(100)
+    expect(ms).toBeLessThan(150 + 400)
+    expect(longestGapMs).toBeLessThan(150)
     expect(readersReplaced()).toBe(before + 1)
     // Recorded on the one statement path, and slow: the stats and the slow log name it.
     expect(queryStats().find(s => s.name === 'test.readers.oneLongStep')).toMatchObject({ calls: 1, rows: 0 })
@@ -82,7 +83,7 @@ describe('reader threads', () => {
     const before = readersReplaced()
     const { outcome, ms } = await withLoopWatch(() => readAll(sparseRows, {}))
     expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(QueryTimeoutError)
-    expect(ms).toBeLessThan(150 + 250)
+    expect(ms).toBeLessThan(150 + 400)
     // Refused by the thread itself (or at the deadline while between two rows): rarely replaced.
     expect(readersReplaced() - before).toBeLessThanOrEqual(1)
     expect((await readAll(claimsOf, { payer: 'Cigna' }, performance.now() + 5000)).length).toBeGreaterThan(0)
@@ -96,7 +97,7 @@ describe('reader threads', () => {
     const started = performance.now()
     const queued = await Promise.allSettled([readAll(claimsOf, { payer: 'Cigna' }, performance.now() + 100)])
     expect((queued[0] as PromiseRejectedResult).reason).toBeInstanceOf(QueryTimeoutError)
-    expect(performance.now() - started).toBeLessThan(100 + 200)
+    expect(performance.now() - started).toBeLessThan(100 + 400)
     expect(((await long)[0] as PromiseRejectedResult).reason).toBeInstanceOf(QueryTimeoutError)
     // The queued read was recorded as timed out with no rows, and never ran on a thread.
     expect(queryStats().find(s => s.name === 'test.readers.claimsOf')).toMatchObject({ calls: 1, rows: 0 })
