@@ -1,39 +1,35 @@
-// The query time limit on the built server. At 200,000 claims, the denial patterns of all time
-// read every denial and group them (about 50 ms on an idle machine); with the limit at 20 ms that
-// read is stopped and answered 503 with Retry-After at about the limit, while /healthz, polled
-// meanwhile, keeps answering at once: the read ran on a reader thread, not on the event loop. The
-// next ordinary read works, and the stopped statement is in the query stats and the slow log.
-import { describe, expect, it } from 'vitest'
+// The query time limit on the built server. At 200,000 claims, the denial patterns read every
+// denial (11,000) and group them: 17 to 27 ms measured on the 2-core machine. With the limit at
+// 10 ms (ordinary reads take 1 or 2 ms) that
+// read is stopped and answered 503 with Retry-After at about the limit, while a /healthz sent
+// behind ten of them answers at once: the reads ran on reader threads, not on the event loop.
+// The next ordinary reads work, and the stopped statement is in the query stats and the slow log.
+import { beforeAll, describe, expect, it } from 'vitest'
 import { auth, fetch, usePortal } from './portal.ts'
 
-const LIMIT_MS = 20
+const LIMIT_MS = 10
 const portal = await usePortal({
   seed: { claims: 200_000, people: 2, days: 30 },
-  env: { NUXT_QUERY_TIMEOUT_MS: String(LIMIT_MS), NUXT_SLOW_QUERY_MS: '10' },
+  env: { NUXT_QUERY_TIMEOUT_MS: String(LIMIT_MS), NUXT_SLOW_QUERY_MS: String(LIMIT_MS) },
 })
-
-/** Polls /healthz every few milliseconds until `until` settles: the slowest answer seen. */
-async function slowestHealthzWhile(until: Promise<unknown>): Promise<{ slowestMs: number, polls: number }> {
-  let done = false
-  void until.finally(() => (done = true))
-  let slowestMs = 0
-  let polls = 0
-  while (!done) {
-    const started = performance.now()
-    const res = await fetch('/healthz')
-    await res.arrayBuffer()
-    expect(res.status).toBe(200)
-    slowestMs = Math.max(slowestMs, performance.now() - started)
-    polls++
-    await new Promise(resolve => setTimeout(resolve, 2))
-  }
-  return { slowestMs, polls }
-}
 
 // Distinct ranges, so no answer comes from the cache.
 const patternsSince = (year: number) => fetch(`/api/v1/claims/denial-patterns?from=${year}-01-01&to=2026-06-30&minCount=1&limit=500`, auth(portal.keys.viewer))
 
 describe(`a read past NUXT_QUERY_TIMEOUT_MS (${LIMIT_MS} ms)`, () => {
+  beforeAll(async () => {
+    // The server's first answers load their route modules, and its reader threads may still be
+    // opening the file (a 503 at this limit): not what is measured here.
+    for (const path of ['/api/v1/claims?limit=1', '/api/v1/claims/metrics?groupBy=month']) {
+      let status = 0
+      for (let attempt = 0; attempt < 30 && status !== 200; attempt++) {
+        if (attempt) await new Promise(resolve => setTimeout(resolve, 100))
+        status = (await fetch(path, { headers: { ...auth(portal.keys.viewer).headers, 'cache-control': 'no-cache' } })).status
+      }
+      expect(status).toBe(200)
+    }
+  })
+
   it('answers 503 with Retry-After at about the limit, and says why without naming the query\'s values', async () => {
     const started = performance.now()
     const res = await patternsSince(2000)
@@ -48,16 +44,25 @@ describe(`a read past NUXT_QUERY_TIMEOUT_MS (${LIMIT_MS} ms)`, () => {
     expect(ms).toBeLessThan(LIMIT_MS + 150)
   })
 
-  it('never holds the event loop: /healthz answers while ten such reads are stopped', async () => {
-    const years = Array.from({ length: 10 }, (_, i) => 2001 + i)
-    const reads = Promise.all(years.map(year => patternsSince(year)))
-    const { slowestMs, polls } = await slowestHealthzWhile(reads)
-    expect(polls).toBeGreaterThan(0)
-    // Inline, ten reads of about 50 ms each (more on a busy machine) would hold the loop for
-    // half a second or more; the two running on reader threads are stopped at the limit and
-    // the rest at theirs while queued. The margin is for a machine shared with other work.
-    expect(slowestMs).toBeLessThan(200)
-    expect((await reads).map(r => r.status)).toEqual(years.map(() => 503))
+  it('never holds the event loop: a /healthz sent behind twenty such reads answers at once', async () => {
+    const healthzMs: number[] = []
+    for (let round = 0; round < 3; round++) {
+      const years = Array.from({ length: 20 }, (_, i) => 1900 + round * 20 + i)
+      const reads = Promise.all(years.map(year => patternsSince(year)))
+      // The twenty requests are in the server before /healthz is.
+      await new Promise(resolve => setTimeout(resolve, 15))
+      const started = performance.now()
+      const healthz = await fetch('/healthz')
+      await healthz.arrayBuffer()
+      healthzMs.push(performance.now() - started)
+      expect(healthz.status).toBe(200)
+      expect((await reads).map(r => r.status)).toEqual(years.map(() => 503))
+    }
+    // Inline (NUXT_QUERY_READERS=0), /healthz waits for the reads ahead of it (ten of them: 200
+    // to 370 ms on the 2-core machine); on the reader threads the queued reads cost nothing but
+    // a timer, and two run until their deadline. The median of three rounds, with a margin for
+    // a machine shared with other work.
+    expect(healthzMs.sort((x, y) => x - y)[1]).toBeLessThan(150)
   })
 
   it('leaves the portal serving: after Retry-After, ordinary reads answer 200', async () => {
@@ -73,10 +78,10 @@ describe(`a read past NUXT_QUERY_TIMEOUT_MS (${LIMIT_MS} ms)`, () => {
   it('is recorded on the one statement path: the stats and the slow log show the stopped statement', async () => {
     const res = await fetch('/api/v1/admin/queries', auth(portal.keys.admin))
     const body = await res.json() as { queries: { name: string, calls: number, rows: number }[], slow: { name: string, durationMs: number, plan: string }[] }
-    expect(body.queries.find(q => q.name === 'claims.denialPatterns')!.calls).toBeGreaterThanOrEqual(11)
+    expect(body.queries.find(q => q.name === 'claims.denialPatterns')!.calls).toBeGreaterThanOrEqual(61)
     const slow = body.slow.filter(s => s.name === 'claims.denialPatterns')
-    expect(slow.length).toBeGreaterThanOrEqual(11)
-    for (const s of slow) expect(s.durationMs).toBeGreaterThanOrEqual(LIMIT_MS - 1)
+    expect(slow.length).toBeGreaterThanOrEqual(61)
+    for (const s of slow) expect(s.durationMs).toBeGreaterThanOrEqual(LIMIT_MS)
     expect(slow[0]!.plan).toMatch(/idx_claims_status_date/)
   })
 })

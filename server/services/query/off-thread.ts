@@ -215,6 +215,9 @@ function ensureReaders(path: string): void {
 }
 
 function timeOut(job: Job): void {
+  // Timers count whole milliseconds and can fire a fraction early: the deadline is the deadline.
+  const early = job.deadline - performance.now()
+  if (early > 0) return void (job.timer = setTimeout(() => timeOut(job), Math.ceil(early)))
   const reader = job.reader
   const queued = queue.indexOf(job)
   if (queued >= 0) queue.splice(queued, 1)
@@ -230,7 +233,7 @@ function submit(sql: string, params: Record<string, unknown>, mode: 'all' | 'get
     const job: Job = { sql, params, mode, deadline, resolve, reject }
     const wait = deadline - performance.now()
     if (wait <= 0) return reject(new QueryTimeoutError(settings.timeoutMs))
-    job.timer = setTimeout(() => timeOut(job), wait)
+    job.timer = setTimeout(() => timeOut(job), Math.ceil(wait))
     queue.push(job)
     dispatch()
   })
