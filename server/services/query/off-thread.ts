@@ -122,6 +122,8 @@ interface Reader {
   worker: Worker
   /** It has opened the file: reads go to a thread still starting only when no other is free. */
   ready: boolean
+  /** It could not start (the file cannot be opened): replaced after a pause, not in a loop. */
+  failed?: boolean
   job?: Job
 }
 
@@ -164,11 +166,19 @@ function startReader(path: string): Reader {
     else job.resolve({ result: msg.result, ms: msg.ms })
     dispatch()
   })
-  // A thread that fails (it could not open the file) or exits unasked is replaced.
+  // A thread that fails or exits unasked is replaced; one that failed before it was up (it
+  // could not open the file) a second later, so a file that cannot be read is no spawning loop.
   const lost = (error: Error) => {
-    if (!readers.includes(reader)) return
+    if (!readers.includes(reader) || reader.failed) return
     const job = reader.job
-    replace(reader)
+    if (reader.ready) replace(reader)
+    else {
+      reader.failed = true
+      void reader.worker.terminate()
+      setTimeout(() => {
+        if (readers.includes(reader) && readersPath) (replace(reader), dispatch())
+      }, 1000).unref()
+    }
     if (job) (finish(undefined, job), job.reject(error))
     dispatch()
   }
@@ -196,7 +206,7 @@ function finish(reader: Reader | undefined, job: Job): void {
 function dispatch(): void {
   // Threads that are up first: one that was just started takes a read only if none is.
   for (const reader of [...readers].sort((a, b) => Number(b.ready) - Number(a.ready))) {
-    if (reader.job || (!reader.ready && readers.some(r => r.ready && !r.job))) continue
+    if (reader.job || reader.failed || (!reader.ready && readers.some(r => r.ready && !r.job))) continue
     const job = queue.shift()
     if (!job) return
     const id = job.id = nextId++
