@@ -73,6 +73,11 @@ export default defineNuxtConfig({
     // and closes everything within the shutdown budget, or exits 124 saying what was pending.
     storageProbeMs: 2000,
     shutdownTimeoutMs: 10_000,
+    // Reads that may scan (server/services/query/off-thread.ts): reader threads (0 runs them inline,
+    // without a limit; empty picks the cores, at most 4) and the time a read may take before it is
+    // stopped and answered 503.
+    queryReaders: '',
+    queryTimeoutMs: 5000,
     // Cache and measurements (server/services/cache, server/services/monitoring).
     cacheRedisUrl: '',
     cachePrefix: 'portal',

@@ -22,10 +22,11 @@ import { ingest } from './scenarios/ingest.ts'
 import { measurementCost } from './scenarios/measurement-cost.ts'
 import { physical } from './scenarios/physical.ts'
 import { queryLayer } from './scenarios/query-layer.ts'
+import { readers } from './scenarios/readers.ts'
 import { recompute } from './scenarios/recompute.ts'
 
 // In-process scenarios first (the server is idle), ingest last (it stops the shared server).
-const SCENARIOS: Scenario[] = [queryLayer, depth, endpoints, physical, cacheStack, cacheReplay, measurementCost, recompute, ingest]
+const SCENARIOS: Scenario[] = [queryLayer, readers, depth, endpoints, physical, cacheStack, cacheReplay, measurementCost, recompute, ingest]
 
 /** The bench database's own admin key, made by the server at start (NUXT_BOOTSTRAP_ADMIN_KEY). */
 const ADMIN_KEY = 'ap_bench-local-admin-key-not-a-secret-0123456789'

@@ -14,7 +14,7 @@ import { bootstrapSettingsProblem, rawSetting } from '../services/auth/bootstrap
 import { ensureSupplementCatalogue } from '../services/health/supplements.ts'
 import { exitOnStartupError, StartupError } from '../services/lifecycle/exit-codes.ts'
 import { configureSlowLog, configureWriteWait } from '../services/query/index.ts'
-import { stopOffThreadWorker } from '../services/query/off-thread.ts'
+import { configureReaders, startReaders, stopOffThreadWorker } from '../services/query/off-thread.ts'
 import { enqueueJob } from '../services/jobs/queue.ts'
 import { DEMO_SEED_OPTIONS, isDatabaseEmpty, seedDatabase } from '../services/seed/index.ts'
 
@@ -50,7 +50,9 @@ function start(nitroApp: NitroApp): void {
   const conn = openForServer(config.databasePath, config.migrationsDir)
   configureSlowLog({ slowMs: Number(config.slowQueryMs) })
   configureWriteWait({ waitMs: Number(config.writeWaitMs) })
+  configureReaders({ timeoutMs: Number(config.queryTimeoutMs), ...(String(config.queryReaders) === '' ? {} : { size: Number(config.queryReaders) }) })
   ensureSupplementCatalogue(conn.sqlite)
+  startReaders()
 
   if (bootstrapKey) {
     // Taken as the operator gives it (a secret store's value, with or without our `ap_`): it

@@ -86,7 +86,7 @@ const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_
 function sqliteCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code
+    if (typeof code === 'string' && (code.startsWith('SQLITE_') || code === 'QUERY_TIMEOUT')) return code
     e = (e as { cause?: unknown }).cause
   }
   return undefined
@@ -99,6 +99,10 @@ export function classifyUnexpected(error: unknown): ClassifiedError | undefined 
   const code = sqliteCode(error)
   if (code && BUSY_CODES.has(code)) {
     return { statusCode: 503, statusMessage: 'Service Unavailable', message: 'The database is busy; retry shortly', retryAfter: 1 }
+  }
+  // A read stopped at NUXT_QUERY_TIMEOUT_MS (query/off-thread.ts): its message names the limit only.
+  if (code === 'QUERY_TIMEOUT') {
+    return { statusCode: 503, statusMessage: 'Service Unavailable', message: 'The query took longer than its time limit and was stopped; retry shortly, or narrow the filters', retryAfter: 1 }
   }
   // A full disk: the write was refused whole (SQLite rolls the transaction back), so the client
   // may retry once space is freed. The storage fault itself is recorded by the error handler.

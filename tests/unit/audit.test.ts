@@ -169,11 +169,11 @@ describe('GET /admin/audit listing', () => {
     for (let i = 0; i < 30; i++) insert.run(T0 + Math.floor(i / 3) * 8 * 3_600_000, i % 2 ? 'key:1' : 'user:2', i % 3 ? 'claims.ingest' : 'read.claim', `t${i}`)
   })
   const parse = (q: Record<string, string>) => AuditQuery.parse(q)
-  const all = (q: Record<string, string>) => {
+  const all = async (q: Record<string, string>) => {
     const seen: string[] = []
     let cursor: string | undefined
     do {
-      const page = listAudit(parse({ ...q, limit: '4', ...(cursor ? { cursor } : {}) }))
+      const page = (await listAudit(parse({ ...q, limit: '4', ...(cursor ? { cursor } : {}) })))
       seen.push(...page.data.map(r => r.target!))
       cursor = page.page.nextCursor ?? undefined
     } while (cursor)
@@ -182,20 +182,20 @@ describe('GET /admin/audit listing', () => {
   const expected = (keep: (i: number) => boolean) => Array.from({ length: 30 }, (_, i) => i).filter(keep)
     .sort((a, b) => Math.floor(b / 3) - Math.floor(a / 3) || b - a).map(i => `t${i}`)
 
-  it('pages newest first through rows that share an instant, each row once', () => {
-    expect(all({})).toEqual(expected(() => true))
+  it('pages newest first through rows that share an instant, each row once', async () => {
+    expect(await all({})).toEqual(expected(() => true))
   })
 
-  it('filters by actor, action and both', () => {
-    expect(all({ actor: 'key:1' })).toEqual(expected(i => i % 2 === 1))
-    expect(all({ action: 'read.claim' })).toEqual(expected(i => i % 3 === 0))
-    expect(all({ actor: 'user:2', action: 'claims.ingest' })).toEqual(expected(i => i % 2 === 0 && i % 3 !== 0))
+  it('filters by actor, action and both', async () => {
+    expect(await all({ actor: 'key:1' })).toEqual(expected(i => i % 2 === 1))
+    expect(await all({ action: 'read.claim' })).toEqual(expected(i => i % 3 === 0))
+    expect(await all({ actor: 'user:2', action: 'claims.ingest' })).toEqual(expected(i => i % 2 === 0 && i % 3 !== 0))
   })
 
-  it('reads a day as the whole UTC day and an instant exactly, both ends inclusive', () => {
+  it('reads a day as the whole UTC day and an instant exactly, both ends inclusive', async () => {
     // Rows are 8 hours apart per group of three: 2026-03-02 holds groups 3, 4, 5.
-    expect(all({ from: '2026-03-02', to: '2026-03-02' })).toEqual(expected(i => [3, 4, 5].includes(Math.floor(i / 3))))
-    expect(all({ from: '2026-03-02T08:00:00Z', to: '2026-03-02T16:00:00+00:00' })).toEqual(expected(i => [4, 5].includes(Math.floor(i / 3))))
+    expect(await all({ from: '2026-03-02', to: '2026-03-02' })).toEqual(expected(i => [3, 4, 5].includes(Math.floor(i / 3))))
+    expect(await all({ from: '2026-03-02T08:00:00Z', to: '2026-03-02T16:00:00+00:00' })).toEqual(expected(i => [4, 5].includes(Math.floor(i / 3))))
   })
 
   it('refuses bad bounds and filters with a 400-shaped issue on the field', () => {

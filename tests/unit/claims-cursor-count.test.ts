@@ -10,7 +10,7 @@ import { useClaimsFixture } from './claims-fixture.ts'
 useClaimsFixture()
 
 const parse = (query: Record<string, unknown>) => ListClaimsQuery.parse(query)
-const cursorOf = (query: Record<string, unknown>) => listClaims(parse({ ...query, limit: '5' })).page.nextCursor!
+const cursorOf = async (query: Record<string, unknown>) => (await listClaims(parse({ ...query, limit: '5' }))).page.nextCursor!
 
 describe('a cursor is bound to its filters and sort', () => {
   const ISSUED = { status: 'denied', payer: 'Aetna', sort: 'billedCents' }
@@ -23,15 +23,15 @@ describe('a cursor is bound to its filters and sort', () => {
     { status: 'denied', payer: 'Aetna', sort: 'billedCents', from: '2026-01-01' },
     // A filter set where nothing matches still refuses the foreign cursor.
     { status: 'denied', payer: 'Aetna', sort: 'billedCents', providerId: '999' },
-  ])('refused with %o', (other) => {
-    const cursor = cursorOf(ISSUED)
-    expect(() => listClaims(parse({ ...other, cursor }))).toThrow(InvalidCursorError)
-    expect(() => listClaims(parse({ ...other, cursor }))).toThrow(/^was issued for other filters or another sort/)
+  ])('refused with %o', async (other) => {
+    const cursor = await cursorOf(ISSUED)
+    await expect(listClaims(parse({ ...other, cursor }))).rejects.toThrow(InvalidCursorError)
+    await expect(listClaims(parse({ ...other, cursor }))).rejects.toThrow(/^was issued for other filters or another sort/)
   })
 
-  it('accepted with the same filters, another page size and statuses in another order', () => {
-    const cursor = cursorOf({ status: ['paid', 'denied'], sort: 'billedCents' })
-    const page = listClaims(parse({ status: ['denied', 'paid', 'denied'], sort: 'billedCents', limit: '7', cursor }))
+  it('accepted with the same filters, another page size and statuses in another order', async () => {
+    const cursor = await cursorOf({ status: ['paid', 'denied'], sort: 'billedCents' })
+    const page = (await listClaims(parse({ status: ['denied', 'paid', 'denied'], sort: 'billedCents', limit: '7', cursor })))
     expect(page.data.length).toBe(7)
   })
 })
@@ -47,19 +47,19 @@ describe('count=true estimates once', () => {
   ])('%o', async (filters) => {
     const estimates = () => queryStats().filter(s => s.name.startsWith('claims.plan.')).reduce((n, s) => n + s.calls, 0)
     resetQueryStats()
-    listClaims(parse(filters))
+    await listClaims(parse(filters))
     const pageAlone = estimates()
     expect(pageAlone).toBeGreaterThan(0)
     resetQueryStats()
     const q = parse({ ...filters, count: 'true' })
-    listClaims(q)
+    await listClaims(q)
     const total = await countClaims(q)
     expect(estimates()).toBe(pageAlone)
     // …and the total is still the exact count (the fixture's 3000 claims fit in three pages).
     let listed = 0
     let cursor: string | undefined
     do {
-      const page = listClaims(parse({ ...filters, limit: '1000', ...(cursor ? { cursor } : {}) }))
+      const page = (await listClaims(parse({ ...filters, limit: '1000', ...(cursor ? { cursor } : {}) })))
       listed += page.data.length
       cursor = page.page.nextCursor ?? undefined
     } while (cursor)

@@ -16,11 +16,11 @@ async function text(query: Record<string, unknown>, batch: number): Promise<stri
 }
 
 /** Every claim the list shows for these filters, page after page. */
-function listed(query: Record<string, unknown>) {
+async function listed(query: Record<string, unknown>) {
   const all: unknown[] = []
   let cursor: string | undefined
   do {
-    const page = listClaims(ListClaimsQuery.parse({ ...query, limit: '1000', ...(cursor ? { cursor } : {}) }))
+    const page = (await listClaims(ListClaimsQuery.parse({ ...query, limit: '1000', ...(cursor ? { cursor } : {}) })))
     all.push(...page.data)
     cursor = page.page.nextCursor ?? undefined
   } while (cursor)
@@ -39,7 +39,7 @@ const FILTERS: Record<string, unknown>[] = [
 
 describe('claims export (service)', () => {
   it.each(FILTERS)('streams exactly the list\'s claims, in its order, as NDJSON and CSV: %o', async (filters) => {
-    const expected = listed(filters)
+    const expected = await listed(filters)
     expect(expected.length).toBe(await countClaims(ListClaimsQuery.parse(filters)))
     // A batch that does not divide the total walks several pages and a partial last one.
     const ndjson = (await text({ ...filters, format: 'ndjson' }, 97)).split('\n').filter(Boolean).map(l => JSON.parse(l))

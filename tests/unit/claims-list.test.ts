@@ -185,11 +185,11 @@ describe('claims list plans at a million claims (EXPLAIN QUERY PLAN)', () => {
     }
   })
 
-  it('walks every page of the common shapes correctly with those plans', () => {
+  it('walks every page of the common shapes correctly with those plans', async () => {
     for (const sort of SORTS) {
       for (const filters of COMMON_FILTERS.slice(0, 6)) {
         const query = { ...filters, sort, limit: '250' }
-        expect(walk(query)).toEqual(expected(query))
+        expect(await walk(query)).toEqual(expected(query))
       }
     }
   })
@@ -209,11 +209,11 @@ function expected(query: Record<string, unknown>): number[] {
     .map(c => c.id)
 }
 
-function walk(query: Record<string, unknown>): number[] {
+async function walk(query: Record<string, unknown>): Promise<number[]> {
   const ids: number[] = []
   let cursor: string | undefined
   for (let pages = 0; pages < 500; pages++) {
-    const page = listClaims(parse({ ...query, ...(cursor ? { cursor } : {}) }))
+    const page = (await listClaims(parse({ ...query, ...(cursor ? { cursor } : {}) })))
     ids.push(...page.data.map(c => c.id))
     if (!page.page.nextCursor) break
     cursor = page.page.nextCursor
@@ -228,20 +228,20 @@ describe('listClaims', () => {
     { status: ['denied', 'appealed', 'pending'], payer: 'Medicare', sort: 'submittedAt', limit: '13' },
     { minBilledCents: '3000', sort: '-dateOfService', limit: '200' },
   ]
-  it.each(cases)('walking every page of %j returns each matching claim once, in order', (query) => {
+  it.each(cases)('walking every page of %j returns each matching claim once, in order', async (query) => {
     const want = expected(query)
     expect(want.length).toBeGreaterThan(0)
-    expect(walk(query)).toEqual(want)
+    expect(await walk(query)).toEqual(want)
   })
 
   it.each([
     { status: 'submitted', denialReason: 'CO-16' },
     { status: ['paid', 'pending'], denialReason: 'CO-97', sort: '-billedCents' },
     { providerId: '1', minBilledCents: '5000', sort: 'submittedAt' },
-  ])('answers %j, which the rollup shows nothing matches, with an empty page and no claims read', (query) => {
+  ])('answers %j, which the rollup shows nothing matches, with an empty page and no claims read', async (query) => {
     expect(expected(query)).toEqual([])
     expect(buildListStatement(parse(query), false).path.none).toBe(true)
-    expect(listClaims(parse(query))).toEqual({ data: [], page: { limit: 50, nextCursor: null } })
+    expect((await listClaims(parse(query)))).toEqual({ data: [], page: { limit: 50, nextCursor: null } })
   })
 
   // With the walk capped at 30 entries, most pages of these shapes stop their walk early and
@@ -252,20 +252,20 @@ describe('listClaims', () => {
     { denialReason: 'CO-16', sort: '-submittedAt', limit: '11' },
     { status: 'pending', minBilledCents: '3000', sort: 'billedCents', limit: '5' },
     { providerId: '3', status: 'approved', from: '2026-02-01', to: '2026-04-30', sort: '-submittedAt', limit: '3' },
-  ])('walking every page of %j with a capped walk returns each matching claim once, in order', (query) => {
+  ])('walking every page of %j with a capped walk returns each matching claim once, in order', async (query) => {
     configurePlanner({ probeCap: 40, walkCap: 30 })
     try {
       // More than one page, so the walk really goes past its cap.
       expect(expected(query).length).toBeGreaterThan(Number(query.limit))
-      expect(walk(query)).toEqual(expected(query))
+      expect(await walk(query)).toEqual(expected(query))
     }
     finally {
       configurePlanner({ probeCap: 40 })
     }
   })
 
-  it('renders claims as the API shows them', () => {
-    const [claim] = listClaims(parse({ limit: '1' })).data
+  it('renders claims as the API shows them', async () => {
+    const [claim] = (await listClaims(parse({ limit: '1' }))).data
     expect(claim).toEqual({
       id: expect.any(Number), source: 'fixture', sourceId: expect.any(String), providerId: expect.any(Number), payer: expect.any(String),
       patientRef: expect.stringMatching(/^PT-/), cptCode: '99213', dateOfService: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),

@@ -179,8 +179,8 @@ describe('metrics from the rollup', () => {
   // Half a year takes the key walk for provider, payer and denialReason; a month reads its own rows.
   const windows = [['2026-01-01', '2026-06-30'], ['2026-03-01', '2026-03-31']] as const
   const groupings = ['day', 'week', 'month', 'provider', 'payer', 'denialReason'] as const
-  it.each(groupings.flatMap(g => windows.map(([from, to]) => ({ groupBy: g, from, to }))))('totals and series by $groupBy from $from to $to equal sums over the claims rows', ({ groupBy, from, to }) => {
-    const m = claimsMetrics(MetricsQuery.parse({ from, to, groupBy }))
+  it.each(groupings.flatMap(g => windows.map(([from, to]) => ({ groupBy: g, from, to }))))('totals and series by $groupBy from $from to $to equal sums over the claims rows', async ({ groupBy, from, to }) => {
+    const m = (await claimsMetrics(MetricsQuery.parse({ from, to, groupBy })))
     const want = raw(from, to)
     expect(m.totals).toMatchObject(want)
     expect(m.totals.denialRate).toBeCloseTo(want.denied! / want.claims!, 12)
@@ -191,16 +191,16 @@ describe('metrics from the rollup', () => {
     }
   })
 
-  it('buckets weeks by their Monday and months by YYYY-MM', () => {
-    const weeks = claimsMetrics(MetricsQuery.parse({ from: '2026-03-01', to: '2026-03-31', groupBy: 'week' })).series.map(s => s.key)
+  it('buckets weeks by their Monday and months by YYYY-MM', async () => {
+    const weeks = (await claimsMetrics(MetricsQuery.parse({ from: '2026-03-01', to: '2026-03-31', groupBy: 'week' }))).series.map(s => s.key)
     expect(weeks[0]).toBe('2026-02-23')
     for (const w of weeks) expect(new Date(`${w}T00:00:00Z`).getUTCDay()).toBe(1)
-    expect(claimsMetrics(MetricsQuery.parse({ from: '2026-01-01', to: '2026-06-30', groupBy: 'month' })).series.map(s => s.key))
+    expect((await claimsMetrics(MetricsQuery.parse({ from: '2026-01-01', to: '2026-06-30', groupBy: 'month' }))).series.map(s => s.key))
       .toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'])
   })
 
-  it('lists denial reasons with the counts of the raw rows', () => {
-    const m = claimsMetrics(MetricsQuery.parse({ from: '2026-01-01', to: '2026-06-30', groupBy: 'denialReason' }))
+  it('lists denial reasons with the counts of the raw rows', async () => {
+    const m = (await claimsMetrics(MetricsQuery.parse({ from: '2026-01-01', to: '2026-06-30', groupBy: 'denialReason' })))
     const want = db.conn.sqlite.prepare(`SELECT denial_reason AS key, count(*) AS denied FROM claims WHERE denial_reason IS NOT NULL
       AND date_of_service BETWEEN '2026-01-01' AND '2026-06-30' GROUP BY denial_reason ORDER BY denial_reason`).all()
     expect(m.series.map(s => ({ key: s.key, denied: s.denied }))).toEqual(want)
@@ -208,8 +208,8 @@ describe('metrics from the rollup', () => {
 })
 
 describe('denial patterns', () => {
-  it('counts combinations in the period and against the previous period of equal length', () => {
-    const result = denialPatterns(DenialPatternsQuery.parse({ from: '2026-04-01', to: '2026-06-29', limit: '500', minCount: '1' }))
+  it('counts combinations in the period and against the previous period of equal length', async () => {
+    const result = (await denialPatterns(DenialPatternsQuery.parse({ from: '2026-04-01', to: '2026-06-29', limit: '500', minCount: '1' })))
     expect(result.previous).toEqual({ from: '2026-01-01', to: '2026-03-31' })
     const rows = db.conn.sqlite.prepare(`SELECT denial_reason AS r, provider_id AS p, payer, sum(date_of_service >= '2026-04-01') AS now,
       sum(date_of_service < '2026-04-01') AS prev FROM claims WHERE status = 'denied' AND date_of_service BETWEEN '2026-01-01' AND '2026-06-29'

@@ -62,8 +62,8 @@ describe('on seeded data with planted effects', { timeout: 60_000 }, () => {
     expect(c.ci95![1]).toBeGreaterThan(c.pearsonR!)
   })
 
-  it('serves pairs that are the dose on a day against the metric mean lag days later, from the raw data', () => {
-    const row = listCorrelations(CorrelationsQuery.parse({ personId: 'P00001', significant: 'true' }))!.data[0]!
+  it('serves pairs that are the dose on a day against the metric mean lag days later, from the raw data', async () => {
+    const row = (await listCorrelations(CorrelationsQuery.parse({ personId: 'P00001', significant: 'true' })))!.data[0]!
     const c = getCorrelation(row.id)!
     expect(c.pairs).toHaveLength(c.n)
     const personId = findPersonId('P00001')!
@@ -77,20 +77,20 @@ describe('on seeded data with planted effects', { timeout: 60_000 }, () => {
     }
   })
 
-  it('filters the list by significance and minimum |r|, and pages by id', () => {
-    const strong = listCorrelations(CorrelationsQuery.parse({ minAbsR: '0.3', limit: '1000' }))!.data
+  it('filters the list by significance and minimum |r|, and pages by id', async () => {
+    const strong = (await listCorrelations(CorrelationsQuery.parse({ minAbsR: '0.3', limit: '1000' })))!.data
     expect(strong.length).toBeGreaterThan(0)
     expect(strong.every(c => Math.abs(c.pearsonR!) >= 0.3)).toBe(true)
-    const insignificant = listCorrelations(CorrelationsQuery.parse({ personId: 'P00002', significant: 'false', limit: '1000', count: 'true' }))!
+    const insignificant = (await listCorrelations(CorrelationsQuery.parse({ personId: 'P00002', significant: 'false', limit: '1000', count: 'true' })))!
     expect(insignificant.data.length).toBeGreaterThan(0)
     expect(insignificant.data.every(c => c.qValue === null || c.qValue >= 0.05)).toBe(true)
     expect(insignificant.page.total).toBe(insignificant.data.length)
-    const significant = listCorrelations(CorrelationsQuery.parse({ significant: 'true', limit: '1000', count: 'true' }))!
+    const significant = (await listCorrelations(CorrelationsQuery.parse({ significant: 'true', limit: '1000', count: 'true' })))!
     const want = db.conn.sqlite.prepare('SELECT id FROM correlations WHERE q_value < 0.05 ORDER BY id').all().map((r: any) => r.id)
     expect(significant.data.map(c => c.id)).toEqual(want)
     expect(significant.page.total).toBe(want.length)
-    const first = listCorrelations(CorrelationsQuery.parse({ limit: '5' }))!
-    const second = listCorrelations(CorrelationsQuery.parse({ limit: '5', cursor: first.page.nextCursor! }))!
+    const first = (await listCorrelations(CorrelationsQuery.parse({ limit: '5' })))!
+    const second = (await listCorrelations(CorrelationsQuery.parse({ limit: '5', cursor: first.page.nextCursor! })))!
     expect(second.data[0]!.id).toBeGreaterThan(first.data[4]!.id)
   })
 })
@@ -108,23 +108,23 @@ describe('edge cases', () => {
     expect(computeTests(findPersonId('E-short')!)).toEqual([])
   })
 
-  it('stores a constant dose series with null statistics, not NaN', () => {
+  it('stores a constant dose series with null statistics, not NaN', async () => {
     writePoints(points('E-const', 20, i => 40 + (i % 3)))
     writeIntakes(intakes('E-const', Array.from({ length: 20 }, (_, i) => i)))
     recomputePerson(findPersonId('E-const')!)
-    const rows = listCorrelations(CorrelationsQuery.parse({ personId: 'E-const' }))!.data
+    const rows = (await listCorrelations(CorrelationsQuery.parse({ personId: 'E-const' })))!.data
     expect(rows.map(r => r.lagDays)).toEqual([0, 1, 2, 3])
     expect(rows[0]).toMatchObject({ n: 20, pearsonR: null, spearmanRho: null, pValue: null, qValue: null, ci95: null, effect: null })
     expect(listInsights(InsightsQuery.parse({ personId: 'E-const' }))!.data).toEqual([])
   })
 
-  it('handles a perfect correlation: p = 0, the CI clamps to [1, 1], and later lags lose their pairs', () => {
+  it('handles a perfect correlation: p = 0, the CI clamps to [1, 1], and later lags lose their pairs', async () => {
     // HRV is 60 on days with an intake and 40 without, every day for 30 days.
     const on = new Set(Array.from({ length: 30 }, (_, i) => i).filter(i => i % 3 === 0))
     writePoints(points('E-perfect', 30, i => (on.has(i) ? 60 : 40)))
     writeIntakes(intakes('E-perfect', [...on]))
     recomputePerson(findPersonId('E-perfect')!)
-    const [lag0] = listCorrelations(CorrelationsQuery.parse({ personId: 'E-perfect' }))!.data
+    const [lag0] = (await listCorrelations(CorrelationsQuery.parse({ personId: 'E-perfect' })))!.data
     expect(lag0).toMatchObject({ lagDays: 0, n: 30, pearsonR: 1, spearmanRho: 1, pValue: 0, ci95: [1, 1], effect: 20 })
     expect(lag0!.qValue).toBe(0)
   })

@@ -115,35 +115,35 @@ describe('reading health data', () => {
     ])), 'application/json')
   })
 
-  it('pages through a person\'s points once each, in index order', () => {
+  it('pages through a person\'s points once each, in index order', async () => {
     const seen: string[] = []
     let cursor: string | undefined
     do {
-      const page = listHealthData(HealthDataQuery.parse({ personId: 'R-1', limit: '7', cursor }))!
+      const page = (await listHealthData(HealthDataQuery.parse({ personId: 'R-1', limit: '7', cursor })))!
       seen.push(...page.data.map(p => `${p.metric}@${p.at}`))
       cursor = page.page.nextCursor ?? undefined
     } while (cursor)
     expect(seen).toHaveLength(60)
     expect(new Set(seen).size).toBe(60)
     expect(seen[0]).toBe('hrv@2026-01-01T07:00:00.000Z')
-    const hrvWeek = listHealthData(HealthDataQuery.parse({ personId: 'R-1', metric: 'hrv', from: '2026-01-05', to: '2026-01-11', count: 'true' }))!
+    const hrvWeek = (await listHealthData(HealthDataQuery.parse({ personId: 'R-1', metric: 'hrv', from: '2026-01-05', to: '2026-01-11', count: 'true' })))!
     expect(hrvWeek.page.total).toBe(14)
     expect(hrvWeek.data).toHaveLength(14)
     expect(hrvWeek.data.every(p => p.metric === 'hrv' && p.at >= '2026-01-05' && p.at < '2026-01-12')).toBe(true)
-    expect(listHealthData(HealthDataQuery.parse({ personId: 'nobody' }))).toBeUndefined()
+    expect((await listHealthData(HealthDataQuery.parse({ personId: 'nobody' })))).toBeUndefined()
   })
 
-  it('summarises by day, week (keyed by Monday) and month from the rollup', () => {
-    const byDay = healthSummary(SummaryQuery.parse({ personId: 'R-1', metric: 'hrv', to: '2026-01-02' }))!
+  it('summarises by day, week (keyed by Monday) and month from the rollup', async () => {
+    const byDay = (await healthSummary(SummaryQuery.parse({ personId: 'R-1', metric: 'hrv', to: '2026-01-02' })))!
     expect(byDay.data).toEqual([
       { bucket: '2026-01-01', avg: 45, min: 40, max: 50, count: 2 },
       { bucket: '2026-01-02', avg: 46, min: 41, max: 51, count: 2 },
     ])
-    const byWeek = healthSummary(SummaryQuery.parse({ personId: 'R-1', metric: 'steps', bucket: 'week' }))!
+    const byWeek = (await healthSummary(SummaryQuery.parse({ personId: 'R-1', metric: 'steps', bucket: 'week' })))!
     // 2026-01-01 is a Thursday: its week starts on Monday 2025-12-29 and holds 4 days (0..3000 steps).
     expect(byWeek.data[0]).toEqual({ bucket: '2025-12-29', avg: 1500, min: 0, max: 3000, count: 4 })
     expect(byWeek.data.reduce((n, b) => n + b.count, 0)).toBe(20)
-    const byMonth = healthSummary(SummaryQuery.parse({ personId: 'R-1', metric: 'steps', bucket: 'month' }))!
+    const byMonth = (await healthSummary(SummaryQuery.parse({ personId: 'R-1', metric: 'steps', bucket: 'month' })))!
     expect(byMonth.data).toEqual([{ bucket: '2026-01', avg: 9500, min: 0, max: 19000, count: 20 }])
   })
 })

@@ -1,8 +1,11 @@
 // The audit log, newest first, keyset-paged on (at, id). One statement per filter shape, so each
 // is prepared once and gets the index made for it: idx_audit_actor_at, idx_audit_action_at or
 // idx_audit_at (the rowid is the last column of each, which serves the `id` half of the key).
+// With both filters, or a rare one over a long log, a page can walk far: on a reader thread,
+// within the query time limit.
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery, type NamedQuery } from '../query/index.ts'
+import { readAll } from '../query/off-thread.ts'
 import type { AuditQuery } from './schemas.ts'
 
 interface AuditRow {
@@ -40,10 +43,10 @@ function view(r: AuditRow): AuditRecord {
   return { id: r.id, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, target: r.target, detail: r.detail === null ? null : JSON.parse(r.detail) }
 }
 
-export function listAudit(q: AuditQuery) {
+export async function listAudit(q: AuditQuery) {
   const [beforeAt, beforeId] = q.cursor ? decodeCursor(q.cursor, ['number', 'number'] as const) : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
   const shape: Shape = q.actor && q.action ? 'both' : q.actor ? 'actor' : q.action ? 'action' : 'none'
-  const rows = statements[shape].all({
+  const rows = await readAll(statements[shape], {
     ...(q.actor ? { actor: q.actor } : {}),
     ...(q.action ? { action: q.action } : {}),
     from: q.from ?? 0,

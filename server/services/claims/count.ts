@@ -1,20 +1,17 @@
 // The exact total for GET /api/v1/claims?count=true.
 // - Filters the rollup can answer (statuses, a date range and at most one of provider, payer or
 //   denial reason) are summed from claims_daily: a few hundred rows at most.
-// - Otherwise the claims are counted through the narrowest index. When the planner's estimate of
-//   that range is small, the count runs inline; when it may be tens of thousands of rows or more,
-//   it runs on the off-thread reader so the event loop stays free.
+// - Otherwise the claims are counted through the narrowest index, on a reader thread within the
+//   query time limit (query/off-thread.ts), so the event loop stays free whatever the estimate.
 import { CLAIM_STATUSES } from '../../database/schema.ts'
 import { defineQuery, type NamedQuery } from '../query/index.ts'
-import { runOffThread } from '../query/off-thread.ts'
-import { filterTerms, sortColumnOf } from './list.ts'
+import { withIndexRetry } from '../query/index-presence.ts'
+import { readOne } from '../query/off-thread.ts'
+import { filterTerms, hintOf, sortColumnOf } from './list.ts'
 import { countPath } from './planner.ts'
 import type { ListClaimsQuery } from './schemas.ts'
 
 type Params = Record<string, string | number>
-
-/** Counting this many index entries takes a few milliseconds; more goes off the event loop. */
-const INLINE_COUNT_ROWS = 20_000
 
 const cache = new Map<string, NamedQuery<Params, { n: number }>>()
 function countQuery(name: string, sql: string) {
@@ -38,7 +35,11 @@ function rollupCount(q: ListClaimsQuery): NamedQuery<Params, { n: number }> | un
   return countQuery(name, `SELECT coalesce(sum(${measure}), 0) AS n FROM claims_daily WHERE ${where.join(' AND ')}`)
 }
 
-export async function countClaims(q: ListClaimsQuery): Promise<number> {
+export function countClaims(q: ListClaimsQuery): Promise<number> {
+  return withIndexRetry(() => countOnce(q))
+}
+
+async function countOnce(q: ListClaimsQuery): Promise<number> {
   const viaRollup = rollupCount(q)
   if (viaRollup) {
     const key = q.providerId !== undefined ? String(q.providerId) : q.payer ?? q.denialReason
@@ -50,9 +51,8 @@ export async function countClaims(q: ListClaimsQuery): Promise<number> {
   }
   const { terms, params } = filterTerms(q)
   const path = countPath(q, sortColumnOf(q))
-  const name = `claims.count[${path.index.replace('idx_claims_', '')};${Object.keys(params).join(',')}]`
-  const query = countQuery(name, `SELECT count(*) AS n FROM claims INDEXED BY ${path.index} WHERE ${terms.join(' AND ')}`)
-  if ((path.rows ?? Infinity) < INLINE_COUNT_ROWS) return query.get(params)!.n
-  const row = await runOffThread(query, params, 'get') as { n: number } | undefined
+  const name = `claims.count[${path.index.replace('idx_claims_', '') || 'unhinted'};${Object.keys(params).join(',')}]`
+  const query = countQuery(name, `SELECT count(*) AS n FROM claims${hintOf(path)} WHERE ${terms.join(' AND ')}`)
+  const row = await readOne(query, params)
   return row?.n ?? 0
 }

@@ -2,6 +2,8 @@
 // of all denials and their trend against the previous period of equal length. One pass over the
 // denied claims of both periods (idx_claims_status_date: status = 'denied' and a date range).
 import { defineQuery } from '../query/index.ts'
+import { hintedQuery, withIndexRetry } from '../query/index-presence.ts'
+import { readAll } from '../query/off-thread.ts'
 import { addDays, daysInclusive } from '../days.ts'
 import { resolveRange } from './metrics.ts'
 import type { DenialPatternsQuery } from './schemas.ts'
@@ -21,12 +23,13 @@ type Params = {
   limit: number
 }
 
-const patterns = defineQuery<Params, Omit<DenialPattern, 'share' | 'trend' | 'providerName'>>('claims.denialPatterns', `
+// A scan of every denial in both periods and a sort: on a reader thread, within the time limit.
+const patterns = hintedQuery<Params, Omit<DenialPattern, 'share' | 'trend' | 'providerName'>>('claims.denialPatterns', 'idx_claims_status_date', hint => `
   SELECT denial_reason AS denialReason, provider_id AS providerId, payer,
     sum(date_of_service >= @from) AS count,
     sum(CASE WHEN date_of_service >= @from THEN billed_cents ELSE 0 END) AS deniedCents,
     sum(date_of_service < @from) AS previousCount
-  FROM claims INDEXED BY idx_claims_status_date
+  FROM claims${hint}
   WHERE status = 'denied' AND date_of_service BETWEEN @prevFrom AND @to
   GROUP BY denial_reason, provider_id, payer
   HAVING count >= @minCount
@@ -39,11 +42,11 @@ const deniedTotal = defineQuery<{ from: string, to: string }, { denied: number }
 const providerNames = defineQuery<{ ids: string }, { id: number, name: string }>('claims.denialPatterns.providers',
   'SELECT id, name FROM providers WHERE id IN (SELECT value FROM json_each(@ids))')
 
-export function denialPatterns(q: DenialPatternsQuery) {
+export async function denialPatterns(q: DenialPatternsQuery) {
   const { from, to } = resolveRange(q, DEFAULT_PATTERN_DAYS)
   const days = daysInclusive(from, to)
   const prevFrom = addDays(from, -days)
-  const rows = patterns.all({ prevFrom, from, to, minCount: q.minCount, limit: q.limit })
+  const rows = await withIndexRetry(() => readAll(patterns(), { prevFrom, from, to, minCount: q.minCount, limit: q.limit }))
   const total = deniedTotal.get({ from, to })!.denied
   const names = new Map(providerNames.all({ ids: JSON.stringify([...new Set(rows.map(r => r.providerId))]) }).map(p => [p.id, p.name]))
   return {

@@ -26,12 +26,13 @@ export async function* exportClaims(q: ExportClaimsQuery, batch = EXPORT_BATCH):
   let cursor: string | undefined
   do {
     const page: ListClaimsQuery = { ...filters, limit: batch, count: false, ...(cursor ? { cursor } : {}) }
-    const { data, page: next } = listClaims(page)
+    const { data, page: next } = await listClaims(page)
     const text = format === 'csv' ? claimsCsvLines(data) : data.map(c => `${JSON.stringify(c)}\n`).join('')
     if (header || text) yield header + text
     header = ''
     cursor = next.nextCursor ?? undefined
-    // Between pages other requests run: an export of a million claims never holds the loop.
+    // Pages are read on the reader threads, and between pages other requests run (reads inline
+    // too): an export of a million claims never holds the loop.
     if (cursor) await nextTurn()
   } while (cursor)
 }

@@ -1,7 +1,11 @@
 // GET /api/v1/claims: filters, three sort keys in both directions, keyset pagination on
 // (sort key, id). Each shape of request (which filters, which index, which sort, first page or
-// after a cursor) is its own named, prepared statement; planner.ts picks the index.
+// after a cursor) is its own named, prepared statement; planner.ts picks the index. A page can
+// walk far under an unusual filter combination, so its statements run on the reader threads,
+// within one deadline for the page (query/off-thread.ts); the planner's rollup reads stay inline.
 import { defineQuery, type NamedQuery } from '../query/index.ts'
+import { withIndexRetry } from '../query/index-presence.ts'
+import { readAll, readDeadline, readOne } from '../query/off-thread.ts'
 import { bindingOf, decodeCursor, encodeCursor, type Page } from '../pagination.ts'
 import { choosePath, INDEX_FILTERS, walkCapsFor, type AccessPath, type Params, type SortColumn } from './planner.ts'
 import { CLAIM_COLUMNS, toClaim, type Claim, type ClaimRow } from './row.ts'
@@ -93,7 +97,7 @@ export function buildListStatement(q: ListClaimsQuery, hasCursor: boolean): List
   const { terms } = filterTerms(probeQ)
   if (path.submitted) terms.push('submitted_at BETWEEN @submittedLo AND @submittedHi')
   if (hasCursor) terms.push(`${sort} ${past}= @cursorKey`)
-  const probeSql = (where: string[]) => `SELECT ${sort} AS k FROM claims INDEXED BY ${path.index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
+  const probeSql = (where: string[]) => `SELECT ${sort} AS k FROM claims${hintOf(path)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
     + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT 1 OFFSET @walkCap`
   const probeName = main.name.replace('claims.list[', 'claims.list.walkEnd[')
   const probe = { sql: probeSql(terms), name: probeName }
@@ -123,7 +127,7 @@ function compose(q: ListClaimsQuery, sort: SortColumn, hasCursor: boolean, path:
     params.submittedHi = path.submitted.hi
   }
   terms.push(...extra)
-  const select = (where: string[]) => `SELECT ${CLAIM_COLUMNS} FROM claims INDEXED BY ${path.index}`
+  const select = (where: string[]) => `SELECT ${CLAIM_COLUMNS} FROM claims${hintOf(path)}`
     + (where.length ? ` WHERE ${where.join(' AND ')}` : '')
   // Several statuses on (status, date, id): one ordered range per status, merged.
   const statusTerm = terms.findIndex(t => t.startsWith('status IN'))
@@ -140,8 +144,13 @@ function compose(q: ListClaimsQuery, sort: SortColumn, hasCursor: boolean, path:
   else {
     sql = select(hasCursor && !path.ordered ? [...terms, `(${sort}, id) ${past} (@cursorKey, @cursorId)`] : branches[0]!) + ` ORDER BY ${sort} ${dir}, id ${dir} LIMIT @limit`
   }
-  const name = `claims.list[${path.index.replace('idx_claims_', '')}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}${tag}]`
+  const name = `claims.list[${path.index.replace('idx_claims_', '') || 'unhinted'}${path.ordered ? '' : '+sort'};${q.sort};${Object.keys(params).join(',')}${hasCursor ? ';after' : ''}${tag}]`
   return { sql, name, params }
+}
+
+/** The statement's INDEXED BY, or nothing on a path that names no index. */
+export function hintOf(path: AccessPath): string {
+  return path.index ? ` INDEXED BY ${path.index}` : ''
 }
 
 function prepared<R>(statement: Statement): NamedQuery<Params, R> {
@@ -169,7 +178,12 @@ export function listCursorAt(q: ListClaimsQuery, key: string | number, id: numbe
   return encodeCursor([key, id], cursorBinding(q))
 }
 
-export function listClaims(q: ListClaimsQuery): ListClaimsResult {
+export function listClaims(q: ListClaimsQuery): Promise<ListClaimsResult> {
+  // Planned again if an index it named was dropped meanwhile (index-presence.ts).
+  return withIndexRetry(() => listPage(q))
+}
+
+async function listPage(q: ListClaimsQuery): Promise<ListClaimsResult> {
   const { sql, name, sort, params, path, capped } = buildListStatement(q, q.cursor !== undefined)
   // The cursor is checked first: a foreign one is refused even where nothing matches.
   if (q.cursor) {
@@ -179,7 +193,10 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
   }
   if (path.none) return { data: [], page: { limit: q.limit, nextCursor: null } }
   params.limit = q.limit + 1
-  const rows = capped ? cappedWalk(capped, { sql, name }, params, q.limit + 1, path.fallback?.rows) : prepared<ClaimRow>({ sql, name }).all(params)
+  const deadline = readDeadline()
+  const rows = capped
+    ? await cappedWalk(capped, { sql, name }, params, q.limit + 1, deadline, path.fallback?.rows)
+    : await readAll(prepared<ClaimRow>({ sql, name }), params, deadline)
   const hasMore = rows.length > q.limit
   const page = hasMore ? rows.slice(0, q.limit) : rows
   const last = page[page.length - 1]
@@ -194,21 +211,21 @@ export function listClaims(q: ListClaimsQuery): ListClaimsResult {
  * The walk in two capped stages (planner.ts, walkCapsFor), then, if the page is still not full,
  * the fallback path for the rows past the walk's end.
  */
-function cappedWalk(capped: CappedWalk, main: Statement, params: Params, limit: number, fallbackRows?: number): ClaimRow[] {
+async function cappedWalk(capped: CappedWalk, main: Statement, params: Params, limit: number, deadline: number, fallbackRows?: number): Promise<ClaimRow[]> {
   const [first, second] = walkCapsFor(limit, fallbackRows)
-  const end = prepared<{ k: string | number }>(capped.probe).get({ ...params, walkCap: first })
+  const end = await readOne(prepared<{ k: string | number }>(capped.probe), { ...params, walkCap: first }, deadline)
   // Fewer entries than the cap are left: the walk is short as it is.
-  if (!end) return prepared<ClaimRow>(main).all(params)
-  let rows = prepared<ClaimRow>(capped.walk).all({ ...params, walkEnd: end.k })
+  if (!end) return readAll(prepared<ClaimRow>(main), params, deadline)
+  let rows = await readAll(prepared<ClaimRow>(capped.walk), { ...params, walkEnd: end.k }, deadline)
   let walkEnd = end.k
   if (rows.length < limit && second > first) {
-    const end2 = prepared<{ k: string | number }>(capped.probe2).get({ ...params, walkStart: walkEnd, walkCap: second - first })
+    const end2 = await readOne(prepared<{ k: string | number }>(capped.probe2), { ...params, walkStart: walkEnd, walkCap: second - first }, deadline)
     const stage2 = { ...params, walkStart: walkEnd, walkEnd: end2?.k ?? walkEnd, limit: limit - rows.length }
     // No key at the second cap: the rest of the walk is shorter than the cap, so walk it all.
-    rows = rows.concat(prepared<ClaimRow>(end2 ? capped.walk2 : capped.walk2All).all(stage2))
+    rows = rows.concat(await readAll(prepared<ClaimRow>(end2 ? capped.walk2 : capped.walk2All), stage2, deadline))
     if (!end2) return rows
     walkEnd = end2.k
   }
   if (rows.length >= limit) return rows
-  return rows.concat(prepared<ClaimRow>(capped.rest).all({ ...params, walkEnd, limit: limit - rows.length }))
+  return rows.concat(await readAll(prepared<ClaimRow>(capped.rest), { ...params, walkEnd, limit: limit - rows.length }, deadline))
 }

@@ -1,6 +1,9 @@
 // Claims metrics, read from the daily rollup (claims_daily) rather than the claims table: a
-// two-year range is a few thousand rollup rows whatever the number of claims.
-import { defineQuery, type NamedQuery } from '../query/index.ts'
+// two-year range is a few thousand rollup rows whatever the number of claims. Still a scan of
+// those rows per request, so it runs on a reader thread within the query time limit.
+import type { NamedQuery } from '../query/index.ts'
+import { hintedQuery, withIndexRetry } from '../query/index-presence.ts'
+import { readAll } from '../query/off-thread.ts'
 import type { GroupBy, MetricsQuery } from './schemas.ts'
 import type { ClaimsMetrics, MetricsFields } from './responses.ts'
 import { dayBucketSql } from '../../database/dialect.ts'
@@ -45,18 +48,18 @@ const BUCKET_KEY: Record<GroupBy, { dim: string, key: string, byKey: boolean }> 
 /** Windows up to this many days read their own rows; longer ones walk the key index. */
 export const SHORT_WINDOW_DAYS = 92
 
-type GroupQuery = NamedQuery<Range & { dim: string }, Row & { key: string }>
+type GroupQuery = () => NamedQuery<Range & { dim: string }, Row & { key: string }>
 const queryName = (groupBy: string) => `claims.metrics.by${groupBy[0]!.toUpperCase()}${groupBy.slice(1)}`
-const byWindow = (key: string) => `SELECT ${key} AS key, ${SUMS} FROM claims_daily INDEXED BY idx_claims_daily_dim_day_key
+const byWindow = (key: string) => (hint: string) => `SELECT ${key} AS key, ${SUMS} FROM claims_daily${hint}
   ${WHERE} GROUP BY ${key} ORDER BY ${key}`
 
 const byGroup = Object.fromEntries(Object.entries(BUCKET_KEY).map(([groupBy, { key }]) => [
-  groupBy, defineQuery(queryName(groupBy), byWindow(key)) as GroupQuery,
+  groupBy, hintedQuery(queryName(groupBy), 'idx_claims_daily_dim_day_key', byWindow(key)) as GroupQuery,
 ])) as Record<GroupBy, GroupQuery>
 
 const byKeyWalk = Object.fromEntries(Object.entries(BUCKET_KEY).filter(([, b]) => b.byKey).map(([groupBy]) => [
   groupBy,
-  defineQuery(`${queryName(groupBy)}[long]`, `SELECT key, ${SUMS} FROM claims_daily INDEXED BY idx_claims_daily_dim_key_day
+  hintedQuery(`${queryName(groupBy)}[long]`, 'idx_claims_daily_dim_key_day', hint => `SELECT key, ${SUMS} FROM claims_daily${hint}
     WHERE dim = @dim AND +day BETWEEN @from AND @to GROUP BY key ORDER BY key`) as GroupQuery,
 ])) as Partial<Record<GroupBy, GroupQuery>>
 
@@ -80,12 +83,12 @@ export function resolveRange(q: { from?: string, to?: string }, defaultDays: num
   return { from, to }
 }
 
-export function claimsMetrics(q: MetricsQuery): MetricsResult {
+export async function claimsMetrics(q: MetricsQuery): Promise<MetricsResult> {
   const range = resolveRange(q, DEFAULT_METRICS_DAYS)
   const { dim } = BUCKET_KEY[q.groupBy]
   const days = daysInclusive(range.from, range.to)
   const query = (days > SHORT_WINDOW_DAYS ? byKeyWalk[q.groupBy] : undefined) ?? byGroup[q.groupBy]
-  const series = query.all({ ...range, dim }).map(withRate)
+  const series = (await withIndexRetry(() => readAll(query(), { ...range, dim }))).map(withRate)
   const totals = withRate(sumOf(series))
   // Dimension keys with no claims (a reason only on denied claims) are '' in the rollup.
   const visible = q.groupBy === 'denialReason' ? series.filter(s => s.key !== '') : series

@@ -1,5 +1,7 @@
 // Which index serves a claims listing, decided here rather than left to chance. Every candidate
-// is a named index (the statement says INDEXED BY), so plans are stable and testable.
+// is a named index (the statement says INDEXED BY), so plans are stable and testable. An index
+// that is missing (an operator dropped it) is no candidate: the planner picks among the others,
+// and with none left the statement names no index and SQLite chooses (index-presence.ts).
 //
 // Candidates: each equality filter's (filter, date_of_service, id) index, the date index for a
 // date range, the billed index for an amount range, and the sort key's own index. An index that
@@ -10,7 +12,11 @@
 // bounded probe. It picks the cheaper, so a page never walks far: at worst about
 // sqrt(limit × claims) rows (PERFORMANCE_TUNING.md, "Claims list").
 import { defineQuery, type NamedQuery } from '../query/index.ts'
+import { expectIndexes, hasIndex, indexedBy } from '../query/index-presence.ts'
 import type { ListClaimsQuery } from './schemas.ts'
+
+/** The path of a statement that names no index (every index it could use is missing). */
+export const UNHINTED = ''
 
 export type SortColumn = 'date_of_service' | 'billed_cents' | 'submitted_at'
 export type Params = Record<string, string | number>
@@ -75,6 +81,10 @@ const DIMENSIONS = [
   { field: 'payer', dim: 'payer', index: 'idx_claims_payer_date' },
 ] as const
 
+const ROLLUP_KEY_INDEX = 'idx_claims_daily_dim_key_day'
+
+expectIndexes('claims list and count', [...Object.values(SORT_INDEX), ...DIMENSIONS.map(d => d.index), 'idx_claims_status_date', 'idx_claims_provider_billed', ROLLUP_KEY_INDEX])
+
 type Sizes = { rows: number, matches: number, lo: number | null, hi: number | null, unknown: number }
 const rollupSizes = new Map<string, NamedQuery<Params, Sizes>>()
 
@@ -91,14 +101,15 @@ function sizes(dim: string, key: string | undefined, statuses: string[] | undefi
   if (q.from) (where.push('day >= @from'), params.from = q.from)
   if (q.to) (where.push('day <= @to'), params.to = q.to)
   // lo/hi: submitted_at bounds of these claims; unknown: rows whose bounds are not recorded.
+  const hint = bounds ? '' : indexedBy(ROLLUP_KEY_INDEX)
   const sql = `SELECT coalesce(sum(claims), 0) AS rows, coalesce(sum(${matches}), 0) AS matches, `
     + (bounds
       ? `min(min_submitted_at) AS lo, max(max_submitted_at) AS hi, count(*) - count(min_submitted_at) AS unknown FROM claims_daily`
-      : `NULL AS lo, NULL AS hi, 0 AS unknown FROM claims_daily INDEXED BY idx_claims_daily_dim_key_day`)
+      : `NULL AS lo, NULL AS hi, 0 AS unknown FROM claims_daily${hint}`)
     + ` WHERE ${where.join(' AND ')}`
   let stmt = rollupSizes.get(sql)
   if (!stmt) {
-    const name = `claims.plan.sizes[${key === undefined ? dim : `${dim}=`};${statuses?.join(',') ?? 'all'}${q.from ? ';from' : ''}${q.to ? ';to' : ''}${bounds ? ';bounds' : ''}]`
+    const name = `claims.plan.sizes[${key === undefined ? dim : `${dim}=`};${statuses?.join(',') ?? 'all'}${q.from ? ';from' : ''}${q.to ? ';to' : ''}${bounds ? ';bounds' : ''}${bounds || hint ? '' : ';unhinted'}]`
     rollupSizes.set(sql, stmt = defineQuery<Params, Sizes>(name, sql))
   }
   return stmt.get(params)!
@@ -106,14 +117,19 @@ function sizes(dim: string, key: string | undefined, statuses: string[] | undefi
 
 const billedProbes = new Map<string, NamedQuery<Params, { n: number }>>()
 
-/** Claims in the amount range (of one provider, if given), counting no further than the probe's bound. */
+/**
+ * Claims in the amount range (of one provider, if given), counting no further than the probe's
+ * bound. Without its index the probe could scan every claim on the event loop: it is not made,
+ * and the range counts as large.
+ */
 function probeBilled(q: ListClaimsQuery, providerId?: number): number {
+  const index = providerId === undefined ? 'idx_claims_billed' : 'idx_claims_provider_billed'
+  if (!hasIndex(index)) return probeCap
   const terms: string[] = []
   const params: Params = { cap: probeCap }
   if (providerId !== undefined) (terms.push('provider_id = @providerId'), params.providerId = providerId)
   if (q.minBilledCents !== undefined) (terms.push('billed_cents >= @minBilled'), params.minBilled = q.minBilledCents)
   if (q.maxBilledCents !== undefined) (terms.push('billed_cents <= @maxBilled'), params.maxBilled = q.maxBilledCents)
-  const index = providerId === undefined ? 'idx_claims_billed' : 'idx_claims_provider_billed'
   const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM claims INDEXED BY ${index} WHERE ${terms.join(' AND ')} LIMIT @cap)`
   let stmt = billedProbes.get(sql)
   if (!stmt) billedProbes.set(sql, stmt = defineQuery<Params, { n: number }>(`claims.plan.probeBilled[${Object.keys(params).filter(k => k !== 'cap').join(',')}]`, sql))
@@ -205,7 +221,10 @@ function estimateNow(q: ListClaimsQuery, sort: SortColumn): Estimate {
     paths.push({ index: 'idx_claims_submitted', ordered: true, rows, submitted: { lo: range.lo, hi: range.hi } })
   }
   if (!paths.some(p => p.index === SORT_INDEX[sort])) paths.push({ index: SORT_INDEX[sort], ordered: true, rows: all.rows })
-  return { total: all.rows, inRange: range.rows, matches, none, paths }
+  const present = paths.filter(p => hasIndex(p.index))
+  // Every candidate is gone: SQLite picks, and the estimate assumes it reads everything and sorts.
+  if (present.length === 0) present.push({ index: UNHINTED, ordered: false, rows: all.rows })
+  return { total: all.rows, inRange: range.rows, matches, none, paths: present }
 }
 
 /** Expected index entries visited to produce one page through `path`. */
@@ -230,14 +249,19 @@ export function choosePath(q: ListClaimsQuery, sort: SortColumn): AccessPath {
   const eqFilters = DIMENSIONS.filter(d => q[d.field] !== undefined)
   const hasRange = q.from !== undefined || q.to !== undefined || q.minBilledCents !== undefined || q.maxBilledCents !== undefined
   const multiStatus = (q.status?.length ?? 0) > 1
-  if (eqFilters.length === 0 && !q.status?.length && !hasRange) return { index: SORT_INDEX[sort], ordered: true }
-  if (sort === 'date_of_service' && !multiStatus && q.minBilledCents === undefined && q.maxBilledCents === undefined) {
+  const fast = (index: string): AccessPath | undefined => hasIndex(index) ? { index, ordered: true } : undefined
+  if (eqFilters.length === 0 && !q.status?.length && !hasRange) {
+    const path = fast(SORT_INDEX[sort])
+    if (path) return path
+  }
+  else if (sort === 'date_of_service' && !multiStatus && q.minBilledCents === undefined && q.maxBilledCents === undefined) {
     const single = [...eqFilters.map(d => d.index), ...(q.status?.length === 1 ? ['idx_claims_status_date'] : [])]
-    if (single.length === 1) return { index: single[0]!, ordered: true }
-    if (single.length === 0) return { index: 'idx_claims_date', ordered: true }
+    const path = single.length === 1 ? fast(single[0]!) : single.length === 0 ? fast('idx_claims_date') : undefined
+    if (path) return path
   }
   const { paths, matches, none } = estimate(q, sort)
-  if (none) return { index: SORT_INDEX[sort], ordered: true, none }
+  // Nothing is read: any present path will do for the (unexecuted) statement.
+  if (none) return hasIndex(SORT_INDEX[sort]) ? { index: SORT_INDEX[sort], ordered: true, none } : { ...paths[0]!, none }
   const ranked = paths
     .map(path => ({ path, cost: pageCost(path, matches, q.limit + 1) }))
     .sort((a, b) => a.cost - b.cost || Number(b.path.ordered) - Number(a.path.ordered))
@@ -257,6 +281,7 @@ const FILTER_FIELDS = ['status', 'providerId', 'payer', 'denialReason', 'from', 
 
 /** The filters each index's range applies by itself (the rest are checked row by row). */
 export const INDEX_FILTERS: Record<string, string[]> = {
+  [UNHINTED]: [],
   idx_claims_date: ['from', 'to'],
   idx_claims_billed: ['minBilledCents', 'maxBilledCents'],
   idx_claims_submitted: [],
@@ -274,5 +299,5 @@ export const INDEX_FILTERS: Record<string, string[]> = {
  */
 export function countPath(q: ListClaimsQuery, sort: SortColumn): AccessPath {
   const { paths } = estimate(q, sort)
-  return paths.filter(p => !p.submitted).sort((a, b) => (a.rows ?? 0) - (b.rows ?? 0))[0]!
+  return paths.filter(p => !p.submitted).sort((a, b) => (a.rows ?? 0) - (b.rows ?? 0))[0] ?? { index: UNHINTED, ordered: false }
 }

@@ -2,6 +2,8 @@
 // pairs it was computed from, rebuilt by the same code as the recompute (series.ts).
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery } from '../query/index.ts'
+import { hintedQuery, withIndexRetry } from '../query/index-presence.ts'
+import { readAll, readDeadline, readOne } from '../query/off-thread.ts'
 import { findPersonId } from '../health/people.ts'
 import { SIGNIFICANT_Q } from './recompute.ts'
 import type { CorrelationsQuery, InsightsQuery } from './schemas.ts'
@@ -50,8 +52,8 @@ const forAll = defineQuery<ListParams, CorrelationRow>('correlations.list[all]',
 // Everyone's significant ones: a range of idx_correlations_q (a few hundred of tens of thousands
 // of rows), sorted, rather than a walk over every row in id order. Named with INDEXED BY: left
 // alone, the planner prefers the id order of the rowid whenever it lacks statistics.
-const significantForAll = defineQuery<ListParams, CorrelationRow>('correlations.list[significant]', `SELECT ${COLUMNS}
-  FROM correlations AS c INDEXED BY idx_correlations_q JOIN people AS p ON p.id = c.person_id
+const significantForAll = hintedQuery<ListParams, CorrelationRow>('correlations.list[significant]', 'idx_correlations_q', hint => `SELECT ${COLUMNS}
+  FROM correlations AS c${hint} JOIN people AS p ON p.id = c.person_id
   WHERE c.q_value < ${SIGNIFICANT_Q} AND ${FILTERS} ORDER BY c.id LIMIT @limit`)
 
 const countList = defineQuery<ListParams, { total: number }>('correlations.count', `SELECT count(*) AS total FROM correlations AS c
@@ -80,8 +82,11 @@ function shape(r: CorrelationRow) {
 
 export type Correlation = ReturnType<typeof shape>
 
-/** The list; undefined when personId names nobody. */
-export function listCorrelations(q: CorrelationsQuery) {
+/**
+ * The list; undefined when personId names nobody. Everyone's list under a rare filter walks far,
+ * and a count reads every match: both run on a reader thread within the query time limit.
+ */
+export async function listCorrelations(q: CorrelationsQuery) {
   const personId = q.personId === undefined ? null : findPersonId(q.personId)
   if (personId === undefined) return undefined
   const params: ListParams = {
@@ -93,11 +98,11 @@ export function listCorrelations(q: CorrelationsQuery) {
     after: q.cursor ? decodeCursor(q.cursor, ['number'] as const)[0] : 0,
     limit: q.limit + 1,
   }
-  const statement = personId !== null ? forPerson : q.significant === true ? significantForAll : forAll
-  const rows = statement.all(params)
+  const deadline = readDeadline()
+  const rows = await withIndexRetry(() => readAll(personId !== null ? forPerson : q.significant === true ? significantForAll() : forAll, params, deadline))
   const page = keysetPage(rows, q.limit, r => [r.id])
   const result = { data: page.data.map(shape), page: page.page }
-  if (q.count) result.page.total = countList.get({ ...params, after: 0 })!.total
+  if (q.count) result.page.total = (await readOne(countList, { ...params, after: 0 }, deadline))!.total
   return result
 }
 

@@ -1,7 +1,10 @@
 // Reading health data: a person's raw points (keyset-paged along the unique index) and summaries
-// by day, week or month from the daily rollup, never from the raw points.
+// by day, week or month from the daily rollup, never from the raw points. A page is one index
+// range with a LIMIT and runs inline; a count and a summary read a whole range, so they run on a
+// reader thread within the query time limit.
 import { decodeCursor, keysetPage } from '../pagination.ts'
 import { defineQuery, type NamedQuery } from '../query/index.ts'
+import { readAll, readOne } from '../query/off-thread.ts'
 import { METRICS } from './catalog.ts'
 import { findPersonId } from './people.ts'
 import type { Bucket, HealthDataQuery, SummaryQuery } from './schemas.ts'
@@ -51,7 +54,7 @@ const countPoints = defineQuery<ListParams, { total: number }>('health.points.co
   WHERE person_id = @personId AND (@metric IS NULL OR metric = @metric) AND ${RANGE}`)
 
 /** A person's points; undefined when nobody has that personId. */
-export function listHealthData(q: HealthDataQuery): { data: HealthPoint[], page: { limit: number, nextCursor: string | null, total?: number } } | undefined {
+export async function listHealthData(q: HealthDataQuery): Promise<{ data: HealthPoint[], page: { limit: number, nextCursor: string | null, total?: number } } | undefined> {
   const personId = findPersonId(q.personId)
   if (personId === undefined) return undefined
   const params: ListParams = {
@@ -75,7 +78,7 @@ export function listHealthData(q: HealthDataQuery): { data: HealthPoint[], page:
     data: page.data.map(r => ({ id: r.id, personId: q.personId, metric: r.metric, value: r.value, at: new Date(r.at).toISOString(), source: r.source })),
     page: page.page,
   }
-  if (q.count) result.page.total = countPoints.get(params)!.total
+  if (q.count) result.page.total = (await readOne(countPoints, params))!.total
   return result
 }
 
@@ -99,9 +102,9 @@ const summaries = Object.fromEntries(Object.entries(BUCKET_KEY).map(([bucket, ke
     GROUP BY ${key} ORDER BY ${key}`)])) as Record<Bucket, NamedQuery<SummaryParams, SummaryRow>>
 
 /** A metric summarised per bucket; undefined when nobody has that personId. */
-export function healthSummary(q: SummaryQuery) {
+export async function healthSummary(q: SummaryQuery) {
   const personId = findPersonId(q.personId)
   if (personId === undefined) return undefined
-  const data = summaries[q.bucket].all({ personId, metric: q.metric, from: q.from ?? '0000-01-01', to: q.to ?? '9999-12-31' })
+  const data = await readAll(summaries[q.bucket], { personId, metric: q.metric, from: q.from ?? '0000-01-01', to: q.to ?? '9999-12-31' })
   return { personId: q.personId, metric: q.metric, unit: METRICS[q.metric].unit, bucket: q.bucket, data }
 }

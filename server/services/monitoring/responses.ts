@@ -21,7 +21,7 @@ export const HealthReport = z.object({
   })),
   uptimeSeconds: count,
   requests: z.object({ rps: z.number().min(0), errorRate: z.number().min(0).max(1), p50Ms: msOrNull, p95Ms: msOrNull, p99Ms: msOrNull, window: z.string() }),
-  db: z.object({ sizeBytes: count, walBytes: count, pingMs: msOrNull, lastBackupAt: Instant.nullable(), statsAnalyzedAt: Instant.nullable() }),
+  db: z.object({ sizeBytes: count, walBytes: count, pingMs: msOrNull, lastBackupAt: Instant.nullable(), statsAnalyzedAt: Instant.nullable(), missingIndexes: z.array(z.string()).meta({ description: 'indexes the planners name that do not exist (see /admin/indexes)' }) }),
   cache: z.object({ hitRate: z.number().min(0).max(1).nullable(), lookups: count }),
   process: z.object({ rssBytes: count, heapUsedBytes: count, eventLoopP99Ms: msOrNull }),
 }).meta({ id: 'HealthReport' })
@@ -51,6 +51,7 @@ export const IndexReport = z.object({
     indexes: z.array(z.object({ name: z.string(), columns: z.array(z.string()), where: z.string().nullable(), unique: z.boolean(), sizeBytes: count, usedBy: z.array(z.string()) })),
   })),
   unused: z.array(z.string()),
+  missing: z.array(z.object({ index: z.string(), usedBy: z.array(z.string()) })).meta({ description: 'indexes the planners name (INDEXED BY) that do not exist: their statements plan without them, slower' }),
   duplicates: z.array(z.object({ index: z.string(), coveredBy: z.string() })),
   fullScans: z.array(z.object({ query: z.string(), table: z.string(), plan: z.string() })),
   statsAnalyzedAt: Instant.nullable(),

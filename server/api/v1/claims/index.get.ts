@@ -5,7 +5,7 @@ import { ListClaimsQuery } from '../../../services/claims/schemas.ts'
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, ListClaimsQuery)
   const result = await cachedResult(event, 'claims:list', query, async () => {
-    const page = listClaims(query)
+    const page = await listClaims(query)
     if (query.count) page.page.total = await countClaims(query)
     return page
   }, { metaOf: page => page.page.nextCursor ?? undefined })

@@ -2,9 +2,9 @@ import { listHealthData } from '../../../services/health/read.ts'
 import { HealthDataQuery } from '../../../services/health/schemas.ts'
 import { found } from '../../../services/errors.ts'
 
-export default defineEventHandler((event) => {
+export default defineEventHandler(async (event) => {
   const query = parseQuery(event, HealthDataQuery)
-  const result = found(listHealthData(query), 'No person with that personId')
+  const result = found(await listHealthData(query), 'No person with that personId')
   auditRead(event, 'read.health-data', query.personId)
   return result
 })

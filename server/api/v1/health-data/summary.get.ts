@@ -4,7 +4,7 @@ import { found } from '../../../services/errors.ts'
 
 export default defineEventHandler(async (event) => {
   const query = parseQuery(event, SummaryQuery)
-  const result = await cachedResult(event, 'health:summary', query, () => found(healthSummary(query), 'No person with that personId'))
+  const result = await cachedResult(event, 'health:summary', query, async () => found(await healthSummary(query), 'No person with that personId'))
   // After the lookup, so a HIT is recorded as a read just as a computed answer is.
   auditRead(event, 'read.health-summary', query.personId, { metric: query.metric })
   return sendCached(event, 'health:summary', result)
