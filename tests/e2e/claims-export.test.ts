@@ -124,14 +124,12 @@ describe('a whole export', () => {
   }
 
   it('streams 220,000 claims while the server\'s memory stays flat', async () => {
-    // The database file is memory-mapped: reading every claim once maps its pages into the
-    // server's resident memory. Paging through the list does that first, so what the exports add
-    // after it is their own.
-    let cursor: string | null = null
-    do {
-      const page: { page: { nextCursor: string | null } } = await (await fetch(`/api/v1/claims?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, viewer())).json()
-      cursor = page.page.nextCursor
-    } while (cursor)
+    // The database file is memory-mapped, by each reader thread's connection on its own (resident
+    // memory counts a page once per mapping): reading every claim maps its pages into the
+    // server's resident memory. The same three exports run once first, so what the measured ones
+    // add is their own.
+    const exports = () => Promise.all([drain('format=ndjson'), drain('format=csv'), drain('format=ndjson&sort=billedCents')])
+    await exports()
     const before = await memory()
     const peak = { ...before }
     let streaming = true
@@ -144,14 +142,16 @@ describe('a whole export', () => {
       }
     })()
     // Three at once: answers built in memory would hold three times ~30 to 100 MB.
-    const sizes = await Promise.all([drain('format=ndjson'), drain('format=csv'), drain('format=ndjson&sort=billedCents')])
+    const sizes = await exports()
     streaming = false
     await sampling
     expect(sizes[0]).toBeGreaterThan(CLAIMS * 200)
-    // The heap is the sharp test: an answer built in memory grew it by 181 MB here, streaming by
-    // 15 MB. Resident memory also counts garbage the collector has not reached yet, which on a
-    // loaded machine was 73 MB once (an in-memory answer: 111 MB), so its bound is looser.
-    expect(peak.heap - before.heap).toBeLessThan(64 * 2 ** 20)
+    // The heap is the sharp test: an answer built in memory grew it by 181 MB here. Streaming
+    // grew it by 15 MB while pages were read on the main thread, and by 55 to 70 MB since they
+    // come from the reader threads (each page arrives as one JSON string, large-object garbage
+    // that waits for a major collection). Resident memory also counts garbage the collector has
+    // not reached yet, which on a loaded machine was 73 MB once (an in-memory answer: 111 MB).
+    expect(peak.heap - before.heap).toBeLessThan(100 * 2 ** 20)
     expect(peak.rss - before.rss).toBeLessThan(100 * 2 ** 20)
   }, 180_000)
 
