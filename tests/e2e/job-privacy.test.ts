@@ -54,7 +54,8 @@ describe('the scheduled retention run', () => {
     await eventually(() => (!exists(ids.old) && !exists(ids.older) ? true : undefined))
     expect(exists(ids.young)).toBe(true)
     expect(exists(ids.waiting)).toBe(true)
-    const run = db.prepare(`SELECT status, result FROM job_runs WHERE task = 'retention' AND status = 'succeeded' ORDER BY id DESC LIMIT 1`).get() as { result: string }
+    // The rows go in the run's first chunk; the run is recorded as succeeded a moment later.
+    const run = await eventually(() => db.prepare(`SELECT status, result FROM job_runs WHERE task = 'retention' AND status = 'succeeded' ORDER BY id DESC LIMIT 1`).get() as { result: string } | undefined)
     expect(JSON.parse(run.result).policies).toContainEqual(expect.objectContaining({ name: 'jobs', table: 'job_runs', days: 3 }))
     db.close()
   })
