@@ -8,6 +8,7 @@ import { configureSlowLog, defineQuery, queryStats, resetQueryStats, slowQueries
 import { configureReaders, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_READERS, QueryTimeoutError, readAll, readDeadline, readersReplaced, readOne, stopOffThreadWorker } from '../../server/services/query/off-thread.ts'
 import { insertFixture } from './claims-fixture.ts'
 import { tempDatabase } from './helpers.ts'
+import { watchLoop } from './loop-watch.ts'
 
 let db: ReturnType<typeof tempDatabase>
 beforeAll(() => {
@@ -30,22 +31,6 @@ const sparseRows = defineQuery<Record<string, never>, { x: number }>('test.reade
 const claimsOf = defineQuery<{ payer: string }, { id: number }>('test.readers.claimsOf', 'SELECT id FROM claims WHERE payer = @payer ORDER BY id')
 const broken = defineQuery<Record<string, never>, unknown>('test.readers.broken', 'SELECT * FROM no_such_table')
 
-/** Runs `fn` while a 10 ms interval ticks: the longest gap between ticks shows whether the loop was held. */
-async function withLoopWatch<T>(fn: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>, ms: number, longestGapMs: number }> {
-  let last = performance.now()
-  let longestGapMs = 0
-  const tick = setInterval(() => {
-    const now = performance.now()
-    longestGapMs = Math.max(longestGapMs, now - last)
-    last = now
-  }, 10)
-  const started = performance.now()
-  const [outcome] = await Promise.allSettled([fn()])
-  const ms = performance.now() - started
-  clearInterval(tick)
-  return { outcome: outcome!, ms, longestGapMs }
-}
-
 describe('reader threads', () => {
   it('answer a read with the rows the main connection sees, recorded in the stats', async () => {
     resetQueryStats()
@@ -60,7 +45,7 @@ describe('reader threads', () => {
     configureSlowLog({ slowMs: 100, perName: {} })
     resetQueryStats()
     const before = readersReplaced()
-    const { outcome, ms, longestGapMs } = await withLoopWatch(() => readOne(oneLongStep, {}))
+    const { outcome, ms, longestGapMs } = await watchLoop(() => readOne(oneLongStep, {}), 10)
     expect(outcome.status).toBe('rejected')
     const error = (outcome as PromiseRejectedResult).reason
     expect(error).toBeInstanceOf(QueryTimeoutError)
@@ -81,7 +66,7 @@ describe('reader threads', () => {
     configureReaders({ size: 1, timeoutMs: 150 })
     await readAll(claimsOf, { payer: 'Aetna' }, performance.now() + 5000) // the thread is up
     const before = readersReplaced()
-    const { outcome, ms } = await withLoopWatch(() => readAll(sparseRows, {}))
+    const { outcome, ms } = await watchLoop(() => readAll(sparseRows, {}), 10)
     expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(QueryTimeoutError)
     expect(ms).toBeLessThan(150 + 400)
     // Refused by the thread itself (or at the deadline while between two rows): rarely replaced.

@@ -10,6 +10,7 @@ import { enqueueJob, getJob } from '../../server/services/jobs/queue.ts'
 import { JobRunner } from '../../server/services/jobs/runner.ts'
 import { DatabaseBusyError, defineQuery, writeTransaction } from '../../server/services/query/index.ts'
 import { tempDatabase } from './helpers.ts'
+import { watchLoop } from './loop-watch.ts'
 
 // The runner's worker thread, replaced by a job whose end the test decides.
 const worker = vi.hoisted(() => ({ finish: undefined as undefined | ((result: Record<string, unknown>) => void) }))
@@ -41,27 +42,13 @@ afterEach(() => {
 const note = defineQuery<{ text: string }, never>('test.notes.insert', 'INSERT INTO notes (text) VALUES (@text)')
 const notes = () => (db.conn.sqlite.prepare('SELECT text FROM notes ORDER BY rowid').all() as { text: string }[]).map(r => r.text)
 
-/** The longest gap between ticks of a 5 ms timer while `run` is pending: how long the loop was held. */
-async function longestStall<T>(run: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>, stallMs: number }> {
-  let last = performance.now()
-  let stallMs = 0
-  const ticker = setInterval(() => {
-    const now = performance.now()
-    stallMs = Math.max(stallMs, now - last)
-    last = now
-  }, 5)
-  const [result] = await Promise.allSettled([run()])
-  clearInterval(ticker)
-  return { result, stallMs }
-}
-
 describe('writeTransaction', () => {
   it('waits on timers while another connection holds the lock, then writes once', async () => {
     other.exec('BEGIN IMMEDIATE')
     setTimeout(() => other.exec('COMMIT'), 150)
     let runs = 0
     const started = performance.now()
-    const { result, stallMs } = await longestStall(() => writeTransaction(() => {
+    const { outcome: result, longestGapMs: stallMs } = await watchLoop(() => writeTransaction(() => {
       runs++
       note.run({ text: 'after the lock' })
       return 'written'
@@ -79,7 +66,7 @@ describe('writeTransaction', () => {
     other.exec('BEGIN IMMEDIATE')
     let runs = 0
     const started = performance.now()
-    const { result, stallMs } = await longestStall(() => writeTransaction(() => {
+    const { outcome: result, longestGapMs: stallMs } = await watchLoop(() => writeTransaction(() => {
       runs++
       note.run({ text: 'never' })
     }, { waitMs: 200 }))
