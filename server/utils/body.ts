@@ -18,30 +18,39 @@ export function requireMediaType<T extends string>(event: H3Event, accepted: rea
 const LINGER_MS = 5000
 /** And how much more of the body is read and dropped in that time before the connection is cut. */
 const LINGER_BYTES = 64 * 1024 * 1024
+/**
+ * Never cut on bytes sooner than this after the answer: on loopback a client whose process is
+ * starved of CPU for a moment (a busy machine) sends tens of MiB before it reads its 413, and a
+ * byte cap alone then reset it (seen in CI at 16 MiB, and again at 64 MiB).
+ */
+const LINGER_GRACE_MS = 250
 
 /**
  * Drops the rest of a refused body as it arrives, as servers do after an early answer (nginx's
  * "lingering close"): a connection closed under a client that is still sending resets it, and the
  * client then loses the 413 it was sent. A client that stops sending keeps its connection (the next
  * request on it works); one that goes on past LINGER_BYTES (well past what a network or a busy
- * client holds in flight before it reads the answer), or LINGER_MS after the answer, is cut off.
+ * client holds in flight before it reads the answer) once LINGER_GRACE_MS have passed since the
+ * answer, or LINGER_MS after it, is cut off.
  */
 function discardRest(event: H3Event): void {
   const req = event.node.req
   const socket = req.socket
   if (req.complete || !socket) return
   let dropped = 0
+  let answeredAt = Number.POSITIVE_INFINITY
   const cut = () => {
     if (!req.complete) socket.destroy()
   }
   req.on('data', (chunk: Buffer) => {
     dropped += chunk.length
-    if (dropped > LINGER_BYTES) cut()
+    if (dropped > LINGER_BYTES && performance.now() - answeredAt > LINGER_GRACE_MS) cut()
   })
   // An error here is the client hanging up, which is what a refused client may do.
   req.on('error', () => {})
   req.resume()
   event.node.res.once('finish', () => {
+    answeredAt = performance.now()
     if (req.complete) return
     const timer = setTimeout(cut, LINGER_MS)
     timer.unref()
