@@ -1,4 +1,4 @@
-// `npm run load [-- --connections 256 --duration 60 --warmup 5 --rate 2 --greedy 16]`: the portal under its whole
+// `npm run load [-- --connections 256 --duration 60 --warmup 5 --rate 2 --greedy 48]`: the portal under its whole
 // traffic (portal-mix.ts) on a fresh database with the demo data, served by the freshly built
 // server with the rate limits it ships with, driven by the bench's autocannon worker. Each
 // connection has its own operator key and stays under the key's limit, except a greedy client
@@ -20,7 +20,7 @@ const { values } = parseArgs({
     // 256 of them offer about half of what one core serves of this mix; `--rate 15` (three
     // quarters of a key's limit) offers about four times it, a stress run rather than a load run.
     rate: { type: 'string', default: '2' },
-    greedy: { type: 'string', default: '16' },
+    greedy: { type: 'string', default: '48' },
   },
 })
 const connections = Number(values.connections)

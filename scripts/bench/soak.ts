@@ -1,4 +1,4 @@
-// `npm run soak [-- --minutes 10 --rate 100 --connections 16]`: the portal mix (portal-mix.ts) at a
+// `npm run soak [-- --minutes 10 --warmup-minutes 1 --memory-limit 10 --rate 100 --connections 16]`: the portal mix (portal-mix.ts) at a
 // moderate, steady rate for many minutes, on a fresh demo database and the built server, reading
 // the server's memory every few seconds: the resident set and the heap from its own /metrics, and
 // the resident set's two parts from /proc (where there is one): the process's own memory
@@ -6,9 +6,9 @@
 // (RssFile: SQLite's mmap, which grows with the file as ingests add rows and which the kernel can
 // drop at will; no leak can live there). Prints, per minute, the readings at the minute's end and
 // the lowest heap in use seen during it (the heap after its collections: a single reading mostly
-// measures how long ago the last one ran), and the growth from the end of the first minute (the
-// warm-up: caches filling, code compiled) to the end. Exits 1 when the heap or the process's own
-// memory (the whole RSS without /proc) grew by GROWTH_LIMIT or more, or on any error answer (as
+// measures how long ago the last one ran), and the growth from the end of the warm-up (caches
+// filling, code compiled) to the end. Exits 1 when the heap or the process's own memory (the whole
+// RSS without /proc) grew by --memory-limit percent or more, or on any error answer (as
 // `npm run load`).
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -17,8 +17,6 @@ import { startLoad } from './lib/load.ts'
 import { detectPinning, pinSelf } from './lib/machine.ts'
 import { ADMIN_KEY, answerCount, loadProblems, reportVerdict, preparePortalDatabase, routeTable, startLoadPortal } from './lib/portal-run.ts'
 
-/** The issue's goal: under 10 % growth after the warm-up. */
-const GROWTH_LIMIT = 0.10
 
 const { values } = parseArgs({
   options: {
@@ -26,14 +24,22 @@ const { values } = parseArgs({
     'rate': { type: 'string', default: '100' },
     'connections': { type: 'string', default: '16' },
     'sample-seconds': { type: 'string', default: '5' },
+    // Growth is read from the end of the warm-up. Over 10 minutes at 100 requests/s the process's
+    // own memory rose for about 5 (SQLite's page caches, one per connection and reader thread, up
+    // to 64 MiB each; the response cache's LRU, up to NUXT_CACHE_MAX_BYTES) and was flat after it.
+    'warmup-minutes': { type: 'string', default: '1' },
+    // `off` only reports the growth: a run shorter than the caches take to fill (CI's) cannot judge it.
+    'memory-limit': { type: 'string', default: '10' },
   },
 })
 const minutes = Number(values.minutes)
 const rate = Number(values.rate)
 const connections = Number(values.connections)
 const sampleS = Number(values['sample-seconds'])
-if (!(Number.isInteger(minutes) && minutes >= 2) || !(rate > 0) || !(connections >= 1) || !(sampleS > 0 && sampleS <= 60)) {
-  console.error('--minutes must be a whole number, 2 or more (the first is the warm-up), --rate and --connections positive, --sample-seconds 1 to 60')
+const warmup = Number(values['warmup-minutes'])
+const limit = values['memory-limit'] === 'off' ? undefined : Number(values['memory-limit']) / 100
+if (!(Number.isInteger(minutes) && Number.isInteger(warmup) && warmup >= 1 && minutes > warmup) || !(rate > 0) || !(connections >= 1) || !(sampleS > 0 && sampleS <= 60) || (limit !== undefined && !(limit > 0))) {
+  console.error('--minutes and --warmup-minutes must be whole numbers, the warm-up at least 1 and shorter than the run, --rate and --connections positive, --sample-seconds 1 to 60, --memory-limit a percentage or off')
   process.exit(2)
 }
 
@@ -99,7 +105,7 @@ try {
   })
   console.info('\nminute  RSS MiB  own (RssAnon) MiB  mapped file (RssFile) MiB  heap used MiB (lowest)  heap used MiB (highest)')
   for (const row of perMinute) if (row) console.info(`${String(row.minute).padStart(6)}  ${mib(row.rss).padStart(7)}  ${mib(row.anon).padStart(17)}  ${mib(row.file).padStart(25)}  ${mib(row.heap).padStart(22)}  ${mib(row.heapMax).padStart(23)}`)
-  const first = perMinute[0]
+  const first = perMinute[warmup - 1]
   const last = perMinute[minutes - 1]
   const problems = loadProblems(result)
   console.info(`\n${routeTable(result)}\n`)
@@ -112,11 +118,11 @@ try {
     const own = Number.isFinite(first.anon) ? growth('own memory (RssAnon)', first.anon, last.anon) : growth('RSS', first.rss, last.rss)
     const heap = growth('heap', first.heap, last.heap)
     const rss = growth('RSS', first.rss, last.rss)
-    console.info(`[soak] growth from the end of minute 1 to the end of minute ${minutes}: ${[rss, own, heap].filter((g, i) => i === 0 || g.name !== 'RSS').map(g => g.text).join(', ')}; limit ${pct(GROWTH_LIMIT)} on the ${own.name} and the heap`)
-    for (const g of [own, heap]) if (g.value >= GROWTH_LIMIT) problems.push(`${g.name} grew ${pct(g.value)}`)
+    console.info(`[soak] growth from the end of minute ${warmup} to the end of minute ${minutes}: ${[rss, own, heap].filter((g, i) => i === 0 || g.name !== 'RSS').map(g => g.text).join(', ')}; ${limit === undefined ? 'no limit (--memory-limit off)' : `limit ${pct(limit)} on the ${own.name} and the heap`}`)
+    if (limit !== undefined) for (const g of [own, heap]) if (g.value >= limit) problems.push(`${g.name} grew ${pct(g.value)}`)
   }
   console.info(`[soak] ${answerCount(result).toLocaleString('en-US')} answers; 2xx p50 ${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms`)
-  failed = reportVerdict('soak', problems, `memory grew less than ${(100 * GROWTH_LIMIT).toFixed(0)}% and nothing failed`)
+  failed = reportVerdict('soak', problems, limit === undefined ? 'nothing failed' : `memory grew less than ${(100 * limit).toFixed(0)}% and nothing failed`)
 }
 finally {
   await portal.stop()

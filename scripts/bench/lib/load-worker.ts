@@ -124,7 +124,11 @@ async function run(spec: LoadSpec, next: () => string, nextPortal: (() => MixReq
   const greedyConnections = spec.source.kind === 'portal' ? spec.source.mix.credentials.greedy?.connections ?? 0 : 0
   const portal: AutocannonRequest | undefined = nextPortal && {
     setupRequest: (req, context) => {
-      context.connection ??= connections++
+      // autocannon resets a connection's context each time it loops over its requests (here at
+      // every request), so the context cannot say which connection sends: requests are dealt to
+      // the connections' keys in turn instead, so that each key gets 1/connections of them, and
+      // the greedy client's share (its connections' worth) goes to its one key.
+      context.connection = connections++ % spec.connections
       return portalRequest(spec, nextPortal, req, context, context.connection)
     },
     onResponse: (status, _body, context, headers) => {
