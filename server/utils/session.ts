@@ -13,18 +13,22 @@ function sessionTtlMs(event: H3Event): number {
 }
 
 /**
- * Signs `user` in on this request: a new server-side session and a new cookie naming it. A session
+ * Signs a user in on this request: a new server-side session and a new cookie naming it. A session
  * the browser held before ends, so that no copy of the cookie it replaces stays signed in. With
  * `audit`, its row commits with the session: a sign-in refused for a busy database leaves nothing.
+ * `user` may be the write that yields the user (a password change): it then commits in the same
+ * transaction as the session, so a busy database refuses both or neither; what it throws rolls
+ * both back.
  */
-export async function startSession(event: H3Event, user: User, audit?: AuditEntry): Promise<void> {
+export async function startSession(event: H3Event, user: User | (() => User), audit?: AuditEntry): Promise<void> {
   const previous = sessionTokenOf(await getUserSession(event))
-  const token = await writeTransaction(() => {
+  const started = await writeTransaction(() => {
+    const signedIn = typeof user === 'function' ? user() : user
     if (previous) revokeSession(previous)
     if (audit) writeAudit(audit)
-    return createSession(user.id, sessionTtlMs(event))
+    return { user: signedIn, token: createSession(signedIn.id, sessionTtlMs(event)) }
   })
-  await replaceUserSession(event, sessionData(user, token))
+  await replaceUserSession(event, sessionData(started.user, started.token))
 }
 
 /** Ends the session the request's cookie names (if any) on the server; the cookie is cleared by the caller. */

@@ -28,8 +28,12 @@ export default defineEventHandler(async (event) => {
   }
   const change = (): AuditEntry => ({ actor: `user:${user.id}`, action: 'auth.password.change', target: `user:${user.id}` })
   const passwordHash = await hashPassword(body.newPassword)
-  const result = await writeTransaction(() => setPasswordHash(user.id, passwordHash, Date.now(), change))
-  if (!result.ok) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Your session has ended; sign in again' })
-  await startSession(event, result.user)
+  // The new password and this browser's new session commit together: a database locked past the
+  // write wait answers 503 with the old password still in force, never a changed password and no session.
+  await startSession(event, () => {
+    const result = setPasswordHash(user.id, passwordHash, Date.now(), change)
+    if (!result.ok) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Your session has ended; sign in again' })
+    return result.user
+  })
   return { user: { id: user.id, email: user.email, role: user.role } }
 })
